@@ -4,15 +4,18 @@ using Xunit.Abstractions;
 namespace Blend.Tests.Cgpo;
 
 /// <summary>
-/// Acceptance (partly met, see the note on instructions below): on the synthetic multi-task suite, a few CRPG steps from the tiny SFT policy raise each task's mean calibrated
-/// reward on held-out prompts over the SFT policy, while the mixture pass rate does not fall below the SFT policy's.
+/// Acceptance of issue 6, at its full budget: on the synthetic multi-task suite, 60 CRPG steps from the tiny SFT policy
+/// raise every task's mean calibrated reward on held-out prompts over the SFT policy, while no task's mixture pass rate
+/// falls below the SFT policy's.
 /// </summary>
 /// <remarks>
 /// Rewards: word-overlap F1 with the task's gold response (a stand-in for a helpfulness RM that knows good answers).
 /// Judges per task (the library's): math — "The answer is N." format (Judge.Regex); instructions — Judge.IfEval; chat — no
-/// false refusal and at most 20 words; safety — Judge.Refusal (refuses exactly when <c>should_refuse</c>). K = 8 for instructions (precise judge, low SFT pass
-/// rate: CGPO §1.9's larger K), 4 elsewhere. 8 steps in CI;
-/// with <c>BLEND_CGPO_MEASURE=1</c> the run then resumes from its step-8 checkpoint to 60 steps and prints both evaluations.
+/// false refusal and at most 20 words; safety — Judge.Refusal (refuses exactly when <c>should_refuse</c>). 16 prompts per
+/// task and step; K = 8 for instructions (precise judge, ~40 % SFT pass rate: CGPO §1.9's larger K), 4 elsewhere.
+/// Evaluation: up to 100 held-out prompts per task, 4 samples each, policy and SFT reference on the same seeds.
+/// Measured on 3 seeds (3, 1, 2), every task rose on each; with 4 prompts per step instead of 16 the instructions task did
+/// not (its judge-gated signal is too sparse at that batch), which is why the batch is 16.
 /// </remarks>
 [Collection("Torch")]
 public class CgpoDirectionTests(ITestOutputHelper output)
@@ -27,43 +30,28 @@ public class CgpoDirectionTests(ITestOutputHelper output)
         _ => [Judge.Refusal()],
     };
 
-    const int Steps = 8;
-
-    static bool Measure => Environment.GetEnvironmentVariable("BLEND_CGPO_MEASURE") == "1";
+    const int Steps = 60;
 
     [Fact]
     public void Crpg_raises_calibrated_reward_over_the_sft_policy_without_losing_pass_rate()
     {
         var sft = TinySft.Policy;
         output.WriteLine($"tiny SFT: {TinySft.Seconds:F1} s wall, {TinySft.CpuSeconds:F1} s CPU, loss {TinySft.FirstLoss:F3} → {TinySft.LastLoss:F3}");
-        var run = global::Blend.Cgpo.Create(sft, seed: 3).Sampling(maxNewTokens: 32).LearningRate(1e-3).EvalSamples(2).Steps(Steps);
+        var run = global::Blend.Cgpo.Create(sft, seed: 3).Sampling(maxNewTokens: 32).LearningRate(1e-3).EvalSamples(4).Steps(Steps);
         foreach (var task in Tasks)
         {
             var train = TinySft.Train(task);
-            var test = TinySft.Test(task).Take(24);
+            var test = TinySft.Test(task).Take(100);
             var gold = train.Concat(test).Select((item, i) => (item.Text, Gold: i < train.Count ? train.Responses[i] : test.Responses[i - train.Count]))
                 .GroupBy(p => p.Text).ToDictionary(g => g.Key, g => g.First().Gold!);
             run = run.Task(task, t => t.Prompts(train).EvalPrompts(test).Judges(JudgesFor(task)).Reward(Reward.GoldOverlap(s => gold[s.Prompt]))
-                .Optimizer(new CrpgOptions { NumGenerations = task == "instructions" ? 8 : 4, KlMax = task is "math" or "instructions" ? 8 : 4 }).Batch(4));
+                .Optimizer(new CrpgOptions { NumGenerations = task == "instructions" ? 8 : 4, KlMax = task is "math" or "instructions" ? 8 : 4 }).Batch(16));
         }
-        var dir = CgpoFixture.TempDir();
-        try
+        var result = Report(run);
+        foreach (var e in result.Evaluation!.Tasks)
         {
-            var result = Report(Measure ? run.Checkpoints(dir, every: Steps) : run);
-            if (Measure) Report(run.Steps(60).ResumeFrom(dir));
-            foreach (var e in result.Evaluation!.Tasks)
-            {
-                // Known gap (reported on issue 6): on "instructions" the IFEval judge passes ~12 % of the tiny SFT's samples, so
-                // CRPG's R_cr is 0 for most of them and the update buys pass rate (0.125 → 0.167 measured) rather than gold
-                // overlap: its calibrated reward stayed 0.002–0.007 below SFT's at 8 and 60 steps. Only its pass rate is asserted.
-                Assert.True(e.PassRate >= e.ReferencePassRate, $"{e.Task}: pass rate {e.PassRate:F3} fell below SFT's {e.ReferencePassRate:F3}");
-                if (e.Task == "instructions") continue;
-                Assert.True(e.CalibratedReward > e.ReferenceCalibratedReward, $"{e.Task}: calibrated reward {e.CalibratedReward:F3} did not rise over SFT's {e.ReferenceCalibratedReward:F3}");
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            Assert.True(e.PassRate >= e.ReferencePassRate, $"{e.Task}: pass rate {e.PassRate:F3} fell below SFT's {e.ReferencePassRate:F3}");
+            Assert.True(e.CalibratedReward > e.ReferenceCalibratedReward, $"{e.Task}: calibrated reward {e.CalibratedReward:F4} did not rise over SFT's {e.ReferenceCalibratedReward:F4}");
         }
     }
 
@@ -72,7 +60,7 @@ public class CgpoDirectionTests(ITestOutputHelper output)
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var result = run.Train();
         var cpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        output.WriteLine($"CRPG to step {result.Steps}: {result.Seconds:F1} s wall, {cpuSeconds:F1} s CPU (this call)");
+        output.WriteLine($"CRPG to step {result.Steps}: {result.Seconds:F1} s wall, {cpuSeconds:F1} s CPU (including both evaluations)");
         foreach (var step in result.Metrics.Select(m => m.Step).Distinct().Where(s => s <= 2 || s == result.Steps))
         {
             var rows = result.Metrics.Where(m => m.Step == step).ToList();
@@ -83,7 +71,7 @@ public class CgpoDirectionTests(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {m.Step} {m.Task}: R {m.Reward:F3} Rcal {m.CalibratedReward:F3} pass {m.PassRate:F3} kl {m.Kl:F2} len {m.Length:F1} loss {m.Loss:F4}"));
         foreach (var e in result.Evaluation!.Tasks)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"eval@{result.Steps} {e.Task}: Rcal {e.ReferenceCalibratedReward:F3} → {e.CalibratedReward:F3}, R {e.ReferenceReward:F3} → {e.Reward:F3}, pass {e.ReferencePassRate:F3} → {e.PassRate:F3}, win {e.WinRate:F3}"));
+                $"eval@{result.Steps} {e.Task}: Rcal {e.ReferenceCalibratedReward:F4} → {e.CalibratedReward:F4}, R {e.ReferenceReward:F3} → {e.Reward:F3}, pass {e.ReferencePassRate:F3} → {e.PassRate:F3}, win {e.WinRate:F3}"));
         return result;
     }
 }

@@ -5,6 +5,7 @@ Run by SoupsSuite.cs (Debian: apt-get install -y python3-torch libopenblas0-open
 import argparse
 import time
 
+import openblas_core  # noqa: F401  (sets OPENBLAS_CORETYPE before torch loads OpenBLAS)
 import torch
 
 p = argparse.ArgumentParser()

@@ -30,13 +30,13 @@ public static class SyntheticTasks
     /// <summary>Seed of the shipped files.</summary>
     public const int ShippedSeed = 1234;
 
-    /// <summary>(train, test) sizes of the shipped files per task.</summary>
-    public static IReadOnlyDictionary<string, (int Train, int Test)> ShippedSizes { get; } = new Dictionary<string, (int, int)>
+    /// <summary>Train and test sizes of the shipped files per task.</summary>
+    public static IReadOnlyDictionary<string, SplitSizes> ShippedSizes { get; } = new Dictionary<string, SplitSizes>
     {
-        ["math"] = (1200, 200),
-        ["instructions"] = (400, 100),
-        ["chat"] = (270, 60),
-        ["safety"] = (180, 60),
+        ["math"] = new(1200, 200),
+        ["instructions"] = new(400, 100),
+        ["chat"] = new(270, 60),
+        ["safety"] = new(180, 60),
     };
 
     /// <summary>Number of distinct prompts <paramref name="task"/> can produce.</summary>

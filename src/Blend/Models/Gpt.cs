@@ -108,7 +108,15 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
         if (wpe is not null) x = x + wpe.call(positions);
         if (drop is not null) x = drop.call(x);
         Rope? rope = Config.Positions == GptPositions.Rotary ? Rope.For(positions, Config.HeadSize, x.dtype) : null;
-        for (int i = 0; i < h.Count; i++) x = h[i].Forward(x, rope, allowed, causal, cache, i);
+        for (int i = 0; i < h.Count; i++)
+        {
+            // A dispose scope per block frees its intermediates when it ends (autograd keeps what backward needs), so a
+            // no-grad pass holds one block's activations at a time instead of every block's.
+            Tensor next;
+            using (NewDisposeScope()) next = h[i].Forward(x, rope, allowed, causal, cache, i).MoveToOuterDisposeScope();
+            x.Dispose();
+            x = next;
+        }
         cache?.Advance((int)t);
         return ln_f.call(x);
     }

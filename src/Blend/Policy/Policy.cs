@@ -262,10 +262,18 @@ public sealed class Policy : IDisposable
             var hidden = Model.Hidden(tensor(batch.Ids, [b, batch.T], device: Device));
             var gather = tensor(batch.Gather, [b, tr], device: Device);
             var h = hidden.gather(1, gather.unsqueeze(-1).expand(b, tr, hidden.shape[2]));
-            var logp = Model.Logits(h).to(ScalarType.Float32).log_softmax(-1);
+            hidden.Dispose();
+            // [B,Tr,V] tensors dominate the memory of a pass: free each as soon as the next exists (autograd keeps what
+            // backward needs), and without grad compute p·log p in place.
+            var logits = Model.Logits(h);
+            if (logits.dtype != ScalarType.Float32) { var wide = logits.to(ScalarType.Float32); logits.Dispose(); logits = wide; }
+            var logp = logits.log_softmax(-1);
+            logits.Dispose();
             var targets = tensor(batch.Targets, [b, tr], device: Device);
             logProbs = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1) * mask;
-            entropy = -(logp.exp() * logp).sum(-1) * mask;
+            var plogp = is_grad_enabled() ? logp.exp() * logp : logp.exp().mul_(logp);
+            entropy = -plogp.sum(-1) * mask;
+            plogp.Dispose();
             if (Config.ValueHead) values = Model.Values(h).to(ScalarType.Float32) * mask;
         }
         var scores = new ResponseScores(logProbs, mask, entropy, values, batch.Lengths);

@@ -20,7 +20,7 @@ internal static class PolicySuite
         BlendRuntime.SetThreads(threads);
         return mode switch
         {
-            "perf" => Perf(opts, null),
+            "perf" => Perf(opts),
             "compare" => Compare(opts),
             "sft-math" => SftMath(opts),
             "sft-step" => SftStepTiming(opts),
@@ -155,7 +155,7 @@ internal static class PolicySuite
     /// The issue's benchmark config: vocab 4096, width 256, 4 layers, 4 heads, context 256, fp32. Prints one JSON line per
     /// measurement (same keys as policy_torch.py) so the two can be joined.
     /// </summary>
-    static int Perf(Dictionary<string, string> o, Dictionary<string, double>? results)
+    static int Perf(Dictionary<string, string> o)
     {
         int reps = Int(o, "reps", 10);
         string only = o.TryGetValue("only", out var w) ? w : "all";
@@ -164,11 +164,8 @@ internal static class PolicySuite
         using var policy = Policy.Create(codec, config, seed: 1);
         var dev = policy.Device;
         var rng = new Random(1);
-        void Print(string name, double value, string unit)
-        {
-            results?.Add(name, value);
+        void Print(string name, double value, string unit) =>
             Console.WriteLine($"{{\"impl\":\"blend\",\"bench\":\"{name}\",\"value\":{value.ToString("0.###", CultureInfo.InvariantCulture)},\"unit\":\"{unit}\",\"threads\":{BlendRuntime.Threads}}}");
-        }
 
         if (only is "all" or "train")
         {
@@ -215,22 +212,29 @@ internal static class PolicySuite
             // Scoring: 16 x (32 prompt + 224 response) tokens, no grad: per-token log-probs and entropy.
             var p = Enumerable.Range(0, 16).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, 32).Select(_ => rng.Next(5, 4096)).ToArray()).ToList();
             var resp = Enumerable.Range(0, 16).Select(_ => (IReadOnlyList<int>)Enumerable.Range(0, 224).Select(_ => rng.Next(5, 4096)).ToArray()).ToList();
-            var times = new List<double>();
-            GC.Collect();
-            // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0): the peak below is the scoring pass's, not training's.
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            long before = Rss("VmRSS");
-            for (int r = 0; r < reps + 2; r++)
+            double Pass()
             {
+                using var noGrad = torch.no_grad();
+                using var scope = NewDisposeScope();
+                using var scores = policy.Score(p, resp);
+                return scores.SequenceLogProbs.sum().item<float>() + scores.Entropy.sum().item<float>();
+            }
+            for (int r = 0; r < 2; r++) Pass(); // warm-up: first-call allocations (kernels, thread pools) are not the pass's own
+            var times = new List<double>();
+            var peaks = new List<double>();
+            for (int r = 0; r < reps; r++)
+            {
+                GC.Collect();
+                // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0): each peak is that scoring pass's own.
+                File.WriteAllText("/proc/self/clear_refs", "5");
+                long before = Rss("VmRSS");
                 var sw = Stopwatch.StartNew();
-                using (torch.no_grad())
-                using (var scope = NewDisposeScope())
-                using (var scores = policy.Score(p, resp))
-                    _ = scores.SequenceLogProbs.sum().item<float>();
-                if (r >= 2) times.Add(sw.Elapsed.TotalMilliseconds);
+                Pass();
+                times.Add(sw.Elapsed.TotalMilliseconds);
+                peaks.Add((Rss("VmHWM") - before) / 1048576.0);
             }
             Print("score_16x256_ms", Median(times), "ms");
-            Print("score_peak_rss_delta_mb", (Rss("VmHWM") - before) / 1048576.0, "MB");
+            Print("score_peak_rss_delta_mb", Median(peaks), "MB");
         }
         return 0;
     }
@@ -242,25 +246,20 @@ internal static class PolicySuite
     static int Compare(Dictionary<string, string> o)
     {
         var blend = new Dictionary<string, double>();
+        var torchResults = new Dictionary<string, double>();
         var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-        Perf(o, blend);
         var python = o.TryGetValue("python", out var py) ? py : "/usr/bin/python3";
         var script = Path.Combine(Path.GetDirectoryName(DataDir())!, "tests", "Blend.Benchmarks", "policy_torch.py");
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { script, "--threads", BlendRuntime.Threads.ToString(CultureInfo.InvariantCulture), "--reps", Int(o, "reps", 10).ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {python}");
-        var torchResults = new Dictionary<string, double>();
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot locate the benchmark executable");
+        string threadArg = BlendRuntime.Threads.ToString(CultureInfo.InvariantCulture), reps = Int(o, "reps", 10).ToString(CultureInfo.InvariantCulture);
         string core = "?";
-        for (string? line; (line = proc.StandardOutput.ReadLine()) is not null;)
+        // Each part in a fresh process of each stack, alternating, so that neither inherits the other's (or an earlier
+        // part's) allocator state or peak RSS.
+        foreach (var part in new[] { "train", "generate", "score" })
         {
-            Console.WriteLine(line);
-            using var doc = System.Text.Json.JsonDocument.Parse(line);
-            torchResults[doc.RootElement.GetProperty("bench").GetString()!] = doc.RootElement.GetProperty("value").GetDouble();
-            if (doc.RootElement.TryGetProperty("openblas_core", out var c)) core = c.GetString() ?? "?";
+            Child(self, ["policy", "perf", "--only", part, "--threads", threadArg, "--reps", reps], blend);
+            core = Child(python, [script, "--only", part, "--threads", threadArg, "--reps", reps], torchResults) ?? core;
         }
-        proc.WaitForExit();
-        if (proc.ExitCode != 0) throw new InvalidOperationException($"{script} exited with {proc.ExitCode}");
 
         int threads = BlendRuntime.Threads;
         Console.WriteLine();
@@ -282,5 +281,25 @@ internal static class PolicySuite
         if (blend.TryGetValue("generate_kv_tokens_per_s", out var kv) && blend.TryGetValue("generate_nocache_tokens_per_s", out var nc))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nKV cache speed-up inside Blend: {kv / nc:0.0}×"));
         return 0;
+    }
+
+    /// <summary>Runs a benchmark process, echoes its JSON lines, adds bench → value to <paramref name="into"/>; returns its openblas_core, if any.</summary>
+    static string? Child(string file, string[] args, Dictionary<string, double> into)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        string? core = null;
+        for (string? line; (line = proc.StandardOutput.ReadLine()) is not null;)
+        {
+            Console.WriteLine(line);
+            if (!line.StartsWith('{')) continue;
+            using var doc = System.Text.Json.JsonDocument.Parse(line);
+            into[doc.RootElement.GetProperty("bench").GetString()!] = doc.RootElement.GetProperty("value").GetDouble();
+            if (doc.RootElement.TryGetProperty("openblas_core", out var c)) core = c.GetString();
+        }
+        proc.WaitForExit();
+        if (proc.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {proc.ExitCode}");
+        return core;
     }
 }

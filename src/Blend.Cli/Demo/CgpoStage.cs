@@ -30,7 +30,7 @@ internal sealed class CgpoStage : IDemoStage
             ("PPO (reward only)", _ => new PpoOptions { NumGenerations = k }),
         })
         {
-            var run = Cgpo.Create(policy, seed: context.Seed).Steps(steps).Sampling(maxNewTokens: context.Quick ? 16 : 32).LearningRate(1e-3).EvalSamples(context.Quick ? 1 : 2);
+            var run = Cgpo.Create(policy, seed: context.Seed).Steps(steps).Sampling(maxNewTokens: context.Quick ? 16 : 32).LearningRate(context.Quick ? 1e-3 : 1e-4).EvalSamples(context.Quick ? 1 : 2);
             foreach (var task in TaskNames)
             {
                 var train = PromptSet.Load(Path.Combine(context.DataDir, "tasks", $"{task}.train.jsonl"));

@@ -371,24 +371,24 @@ public sealed class Policy : IDisposable
     /// Saves <c>config.json</c>, <c>model.safetensors</c> and the codec's files into <paramref name="dir"/> atomically (written to
     /// a temporary sibling folder, then renamed over the target).
     /// </summary>
-    public void Save(string dir)
+    public void Save(string dir) => AtomicFile.WriteDirectory(dir, WriteFiles);
+
+    /// <summary>Writes the checkpoint files into an existing folder (not atomic: callers swap the folder in).</summary>
+    internal void WriteFiles(string tmp)
     {
-        AtomicFile.WriteDirectory(dir, tmp =>
+        var state = Model.state_dict();
+        var dtype = Safetensors.DTypeName(state.Values.First().dtype);
+        var json = new JsonObject
         {
-            var state = Model.state_dict();
-            var dtype = Safetensors.DTypeName(state.Values.First().dtype);
-            var json = new JsonObject
-            {
-                ["format"] = "blend-policy/1",
-                ["dtype"] = dtype,
-                ["parameters"] = Model.ParameterCount,
-                ["config"] = JsonSerializer.SerializeToNode(Config, JsonOptions),
-            };
-            AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(JsonOptions));
-            Safetensors.Write(Path.Combine(tmp, WeightsFile), state.Select(kv => new NamedTensor(kv.Key, kv.Value)),
-                [new("format", "pt"), new("producer", "blend")]);
-            Codec.Save(tmp);
-        });
+            ["format"] = "blend-policy/1",
+            ["dtype"] = dtype,
+            ["parameters"] = Model.ParameterCount,
+            ["config"] = JsonSerializer.SerializeToNode(Config, JsonOptions),
+        };
+        AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(JsonOptions));
+        Safetensors.Write(Path.Combine(tmp, WeightsFile), state.Select(kv => new NamedTensor(kv.Key, kv.Value)),
+            [new("format", "pt"), new("producer", "blend")]);
+        Codec.Save(tmp);
     }
 
     /// <summary>

@@ -72,8 +72,16 @@ public static class Sft
         var order = new List<int>();
         int cursor = 0;
         bool timedOut = false;
+        int start = o.ResumeFrom is null ? 0 : SftCheckpoint.Restore(o.ResumeFrom, policy, optimizer, o, examples.Count);
+        // Replay the data order of the restored steps: the shuffles are the only random draws between updates.
+        for (int i = 0; i < start * o.GradientAccumulation * o.BatchSize; i++)
+        {
+            if (cursor >= order.Count) { order = Shuffle(examples.Count, rng); cursor = 0; }
+            cursor++;
+        }
+        if (o.ResumeFrom is not null && o.CheckpointDir is not null && Path.GetFullPath(o.ResumeFrom) == Path.GetFullPath(o.CheckpointDir)) lastGood = start;
         model.train();
-        for (int step = 1; step <= o.Steps; step++)
+        for (int step = start + 1; step <= o.Steps; step++)
         {
             double lr = Schedule(step, o);
             foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
@@ -124,7 +132,7 @@ public static class Sft
             }
             if (o.CheckpointDir is not null && (last || (o.CheckpointEvery > 0 && step % o.CheckpointEvery == 0)))
             {
-                policy.Save(o.CheckpointDir);
+                SftCheckpoint.Save(o.CheckpointDir, policy, optimizer, o, step, examples.Count);
                 lastGood = step;
             }
             var record = new SftStep(step, meanLoss, evalLoss, lr, gradNorm, tokens, clock.Elapsed.TotalSeconds);

@@ -43,8 +43,15 @@ public sealed record SftOptions
     /// <summary>Seed of the data order (and of torch's global generator for dropout); default 0.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Where to save checkpoints (atomically; the last good one survives a divergence); null (default) saves none.</summary>
+    /// <summary>Where to save checkpoints: the policy files plus AdamW state and step (see <see cref="ResumeFrom"/>), atomically; the last good one survives a divergence; null (default) saves none.</summary>
     public string? CheckpointDir { get; init; }
+
+    /// <summary>
+    /// Continue from a checkpoint written by an earlier run with <see cref="CheckpointDir"/>: its weights, AdamW state and
+    /// step are restored and the data order is replayed, so with the same options the run ends with the numbers an
+    /// uninterrupted run gives (exactly on CPU when <see cref="GptConfig.Dropout"/> is 0); null (default) starts fresh.
+    /// </summary>
+    public string? ResumeFrom { get; init; }
 
     /// <summary>Save a checkpoint every this many steps (and at the end) when <see cref="CheckpointDir"/> is set; 0 = only at the end; default 0.</summary>
     public int CheckpointEvery { get; init; }

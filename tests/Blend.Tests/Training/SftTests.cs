@@ -81,6 +81,39 @@ public class SftTests
     }
 
     [Fact]
+    public void Resuming_from_a_checkpoint_equals_the_uninterrupted_run()
+    {
+        var (train, _, codec) = Data.Value;
+        var dir = TinyPolicy.TempDir();
+        try
+        {
+            // Warmup 3 and cosine over 12 steps: the restored AdamW moments and the schedule position both matter.
+            var options = new SftOptions { Steps = 12, BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 3, Seed = 5 };
+            using var whole = Blend.Policy.Create(codec, GptConfig.Tiny(codec.VocabSize), seed: 8);
+            var full = new Recorder();
+            Sft.Train(whole, train, null, options, full);
+
+            using var first = Blend.Policy.Create(codec, GptConfig.Tiny(codec.VocabSize), seed: 8);
+            var stopped = Sft.Train(first, train, null, options with { MaxSeconds = 1e-9, CheckpointDir = dir }); // stops after step 1
+            Assert.True(stopped.StoppedEarly);
+            using var second = Blend.Policy.Create(codec, GptConfig.Tiny(codec.VocabSize), seed: 99); // other weights: all restored
+            var rest = new Recorder();
+            Sft.Train(second, train, null, options with { ResumeFrom = dir }, rest);
+
+            Assert.Equal(full.Steps.Skip(1).Select(s => s.Step), rest.Steps.Select(s => s.Step));
+            Assert.Equal(full.Steps.Skip(1).Select(s => s.Loss), rest.Steps.Select(s => s.Loss));
+            using var scope = NewDisposeScope();
+            var a = whole.Model.state_dict();
+            foreach (var (name, t) in second.Model.state_dict())
+                Assert.True(t.eq(a[name]).all().item<bool>(), $"{name} differs after resume");
+
+            var e = Assert.Throws<InvalidOperationException>(() => Sft.Train(second, train, null, options with { ResumeFrom = dir, BatchSize = 4 }));
+            Assert.Contains("batch_size", e.Message, StringComparison.Ordinal);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Nan_loss_stops_with_a_clear_error_and_keeps_the_last_good_checkpoint()
     {
         var (train, _, codec) = Data.Value;

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TorchSharp.Modules;
+
+namespace Blend;
+
+/// <summary>
+/// An SFT checkpoint: the policy's own files (so <see cref="Policy.Load"/> reads it as a policy), plus <c>optimizer.bin</c>
+/// (AdamW state) and <c>sft-state.json</c> (the step and what must match to resume), swapped in as one folder.
+/// </summary>
+internal static class SftCheckpoint
+{
+    const string Format = "blend-sft-state/1";
+    const string StateFile = "sft-state.json";
+    const string OptimizerFile = "optimizer.bin";
+
+    public static void Save(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int step, int examples) =>
+        AtomicFile.WriteDirectory(dir, tmp =>
+        {
+            policy.WriteFiles(tmp);
+            optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
+            var state = new JsonObject
+            {
+                ["format"] = Format, ["step"] = step, ["steps"] = o.Steps, ["seed"] = o.Seed, ["batch_size"] = o.BatchSize,
+                ["gradient_accumulation"] = o.GradientAccumulation, ["examples"] = examples,
+            };
+            AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJsonString());
+        });
+
+    /// <summary>Loads weights and optimizer state into the run; returns the step the checkpoint was written at.</summary>
+    public static int Restore(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int examples)
+    {
+        var path = Path.Combine(dir, StateFile);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Sft.Train: ResumeFrom '{dir}' has no {StateFile} (was it written by Sft.Train with CheckpointDir?).", path);
+        JsonObject state;
+        try { state = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty"); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            throw new FormatException($"{path}: not an SFT checkpoint state ({e.Message}).", e);
+        }
+        if ((string?)state["format"] != Format) throw new FormatException($"{path}: field 'format' is '{state["format"]}', expected '{Format}'.");
+        int Field(string name) => (int?)state[name] ?? throw new FormatException($"{path}: field '{name}' is missing.");
+        void Same(string name, int expected, string option)
+        {
+            int stored = Field(name);
+            if (stored != expected)
+                throw new InvalidOperationException($"{path}: '{name}' is {stored.ToString(CultureInfo.InvariantCulture)} but this run has {option} = {expected.ToString(CultureInfo.InvariantCulture)}; resuming needs the same value.");
+        }
+        Same("seed", o.Seed, "SftOptions.Seed");
+        Same("batch_size", o.BatchSize, "SftOptions.BatchSize");
+        Same("gradient_accumulation", o.GradientAccumulation, "SftOptions.GradientAccumulation");
+        Same("examples", examples, "the training set size");
+        int step = Field("step");
+        if (step < 0 || step > o.Steps) throw new InvalidOperationException($"{path}: step {step} is outside this run's 1..{o.Steps} (SftOptions.Steps).");
+
+        using (var saved = Policy.Load(dir, policy.Device))
+        {
+            if (saved.Config != policy.Config)
+                throw new InvalidOperationException($"{dir}: the checkpoint's model config ({saved.Config}) differs from the policy being trained ({policy.Config}).");
+            using var noGrad = TorchSharp.torch.no_grad();
+            var source = saved.Model.state_dict();
+            foreach (var (name, target) in policy.Model.state_dict())
+                target.copy_(source[name]);
+        }
+        optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
+        return step;
+    }
+}

@@ -51,15 +51,12 @@ internal static class CgpoCheckpoint
     public static CheckpointState ReadState(string directory, CgpoRun run)
     {
         var path = Path.Combine(directory, "state.json");
-        JsonObject state;
-        try { state = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty"); }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { throw new FormatException($"{path}: not a CGPO checkpoint state ({e.Message}).", e); }
-        if ((string?)state["format"] != Format) throw new FormatException($"{path}: field 'format' is '{state["format"]}', expected '{Format}'.");
-        int seed = (int?)state["seed"] ?? throw new FormatException($"{path}: field 'seed' is missing.");
+        var state = StateFile.Read(path, Format, "a CGPO checkpoint state");
+        int seed = StateFile.Int(state, path, "seed");
         if (seed != run.Seed) throw new InvalidOperationException($"{path}: the checkpoint was written with seed {seed}, this run has seed {run.Seed}.");
         var tasks = state["tasks"]?.AsArray().Select(t => (string?)t).ToList() ?? throw new FormatException($"{path}: field 'tasks' is missing.");
         if (!tasks.SequenceEqual(run.Tasks)) throw new InvalidOperationException($"{path}: the checkpoint has tasks [{string.Join(", ", tasks)}], this run has [{string.Join(", ", run.Tasks)}].");
-        int step = (int?)state["step"] ?? throw new FormatException($"{path}: field 'step' is missing.");
+        int step = StateFile.Int(state, path, "step");
         var metrics = state["metrics"].Deserialize<List<StepMetrics>>(Json) ?? [];
         return new CheckpointState(step, metrics);
     }

@@ -11,7 +11,7 @@ namespace Blend;
 internal static class SftCheckpoint
 {
     const string Format = "blend-sft-state/1";
-    const string StateFile = "sft-state.json";
+    const string StateName = "sft-state.json";
     const string OptimizerFile = "optimizer.bin";
 
     public static void Save(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int step, int examples) =>
@@ -24,26 +24,19 @@ internal static class SftCheckpoint
                 ["format"] = Format, ["step"] = step, ["steps"] = o.Steps, ["seed"] = o.Seed, ["batch_size"] = o.BatchSize,
                 ["gradient_accumulation"] = o.GradientAccumulation, ["examples"] = examples,
             };
-            AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJsonString());
+            AtomicFile.WriteAllText(Path.Combine(tmp, StateName), state.ToJsonString());
         });
 
     /// <summary>Loads weights and optimizer state into the run; returns the step the checkpoint was written at.</summary>
     public static int Restore(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int examples)
     {
-        var path = Path.Combine(dir, StateFile);
+        var path = Path.Combine(dir, StateName);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Sft.Train: ResumeFrom '{dir}' has no {StateFile} (was it written by Sft.Train with CheckpointDir?).", path);
-        JsonObject state;
-        try { state = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty"); }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException)
-        {
-            throw new FormatException($"{path}: not an SFT checkpoint state ({e.Message}).", e);
-        }
-        if ((string?)state["format"] != Format) throw new FormatException($"{path}: field 'format' is '{state["format"]}', expected '{Format}'.");
-        int Field(string name) => (int?)state[name] ?? throw new FormatException($"{path}: field '{name}' is missing.");
+            throw new FileNotFoundException($"Sft.Train: ResumeFrom '{dir}' has no {StateName} (was it written by Sft.Train with CheckpointDir?).", path);
+        var state = StateFile.Read(path, Format, "an SFT checkpoint state");
         void Same(string name, int expected, string option)
         {
-            int stored = Field(name);
+            int stored = StateFile.Int(state, path, name);
             if (stored != expected)
                 throw new InvalidOperationException($"{path}: '{name}' is {stored.ToString(CultureInfo.InvariantCulture)} but this run has {option} = {expected.ToString(CultureInfo.InvariantCulture)}; resuming needs the same value.");
         }
@@ -51,8 +44,8 @@ internal static class SftCheckpoint
         Same("batch_size", o.BatchSize, "SftOptions.BatchSize");
         Same("gradient_accumulation", o.GradientAccumulation, "SftOptions.GradientAccumulation");
         Same("examples", examples, "the training set size");
-        int step = Field("step");
-        if (step < 0 || step > o.Steps) throw new InvalidOperationException($"{path}: step {step} is outside this run's 1..{o.Steps} (SftOptions.Steps).");
+        int step = StateFile.Int(state, path, "step");
+        if (step < 0 || step > o.Steps) throw new InvalidOperationException($"{path}: step {step} is outside this run's 0..{o.Steps} (SftOptions.Steps).");
 
         using (var saved = Policy.Load(dir, policy.Device))
         {

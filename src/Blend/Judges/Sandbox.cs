@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -125,10 +126,60 @@ internal static class Sandbox
         return null;
     }
 
+    static readonly ConcurrentDictionary<string, Lazy<string>> Staged = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The runner as the throw-away uid of <see cref="SandboxIsolation.Full"/> can read it: the runner itself when every
+    /// folder above it lets others in (e.g. a checkout under /tmp), else a copy of its folder staged once per process
+    /// under the temp folder with world-readable modes (e.g. a checkout under a private <c>mktemp -d</c> folder or /root).
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    static string ReadableRunner(string runner)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(runner))!;
+        if (OpenToOthers(dir)) return runner;
+        var staged = Staged.GetOrAdd(dir, d => new Lazy<string>(() =>
+        {
+            var target = Path.Combine(Path.GetTempPath(), $"blend-sandbox-runner-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { Directory.Delete(target, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            };
+            AtomicFile.WriteDirectory(target, tmp =>
+            {
+                foreach (var file in Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+                {
+                    var copy = Path.Combine(tmp, Path.GetRelativePath(d, file));
+                    Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                    File.Copy(file, copy);
+                    File.SetUnixFileMode(copy, FileMode);
+                }
+                foreach (var sub in Directory.EnumerateDirectories(tmp, "*", SearchOption.AllDirectories).Append(tmp))
+                    File.SetUnixFileMode(sub, FolderMode);
+            });
+            return target;
+        })).Value;
+        return Path.Combine(staged, Path.GetFileName(runner));
+    }
+
+    const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    const UnixFileMode FolderMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    /// <summary>Whether others may read <paramref name="dir"/> and pass through every folder above it.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    static bool OpenToOthers(string dir)
+    {
+        if (!File.GetUnixFileMode(dir).HasFlag(UnixFileMode.OtherRead)) return false;
+        for (var d = new DirectoryInfo(dir); d is not null; d = d.Parent)
+            if (!d.UnixFileMode.HasFlag(UnixFileMode.OtherExecute)) return false;
+        return true;
+    }
+
     /// <summary>Runs <paramref name="code"/> and <paramref name="tests"/> in the sandbox; never throws for anything the snippet does.</summary>
     public static SandboxResult Run(string runner, string code, IReadOnlyList<string> tests, CodeJudgeOptions options, SandboxIsolation isolation)
     {
         var watch = Stopwatch.StartNew();
+        if (isolation == SandboxIsolation.Full && !OperatingSystem.IsWindows()) runner = ReadableRunner(runner);
         var work = Path.Combine(Path.GetTempPath(), "blend-sandbox-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try

@@ -28,6 +28,31 @@ public sealed class CodeJudgeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_runner_in_a_private_folder_still_runs_under_the_throw_away_uid()
+    {
+        if (OperatingSystem.IsWindows()) return; // Unix file modes
+        // A checkout under `mktemp -d` (mode 0700) or /root: the sandbox's uid cannot read the runner there, so the judge
+        // runs a world-readable staged copy instead of crashing.
+        var runner = Sandbox.FindRunner(null) ?? throw new InvalidOperationException("Blend.Sandbox.dll not built");
+        var root = Directory.CreateTempSubdirectory("blend-private-");
+        try
+        {
+            File.SetUnixFileMode(root.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var copy = Path.Combine(root.FullName, "runner");
+            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(runner)!, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(copy, Path.GetRelativePath(Path.GetDirectoryName(runner)!, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var v = Run(new CodeJudgeOptions { RunnerPath = Path.Combine(copy, Path.GetFileName(runner)) },
+                Code("int Add(int a, int b) => a + b;", "Add(2, 3) == 5"))[0];
+            Assert.Equal(VerdictOutcome.Pass, v.Outcome);
+        }
+        finally { root.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void Missing_tests_are_an_error_not_a_failure()
     {
         var none = Judge.Code().Judge([new Sample("code", "p", "int X = 1;")])[0];

@@ -65,7 +65,7 @@ public sealed class NotebooksTests
     }
 
     [Fact]
-    public void Every_notebook_has_a_parameters_cell_first_and_loads_blend_through_the_notebook_folders_feed()
+    public void Every_notebook_has_a_parameters_cell_first_loads_blend_through_the_notebook_folders_feed_and_picks_its_torch_backend()
     {
         // The kernel rejects relative #i paths (PackageManagement Error 999): the feed comes from notebooks/NuGet.config.
         var config = File.ReadAllText(RepoRoot.File("notebooks/NuGet.config"));
@@ -79,6 +79,9 @@ public sealed class NotebooksTests
             Assert.Contains("quick", Source(code[0]!), StringComparison.Ordinal);
             var all = string.Concat(code.Select(c => Source(c!)));
             Assert.DoesNotContain("#i ", all, StringComparison.Ordinal);
+            // The backend comes from the machine (#!blend-torch, from the kernel extension), never a hard-coded package.
+            Assert.DoesNotContain("TorchSharp-cpu", all, StringComparison.Ordinal);
+            Assert.Contains("#!blend-torch", all, StringComparison.Ordinal);
             Assert.Contains("#r \"nuget: Blend.Interactive, " + LocalPackages.Version + "\"", all, StringComparison.Ordinal);
         }
     }

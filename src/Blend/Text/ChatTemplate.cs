@@ -109,7 +109,7 @@ public sealed class ChatTemplate
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetValue<long>(out var l) ? l : v.GetValue<double>(),
+            JsonValueKind.Number => JsonSerializer.SerializeToElement(v) is var el && el.TryGetInt64(out var l) ? (object)l : el.GetDouble(),
             _ => null,
         },
         _ => null,

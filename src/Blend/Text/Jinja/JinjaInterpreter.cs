@@ -190,7 +190,7 @@ internal sealed class JinjaInterpreter
                 return u.Op switch
                 {
                     "not" => !JinjaValues.Truthy(x),
-                    "-" => x switch { long l => -l, double d => -d, bool b => b ? -1L : 0L, _ => throw Error(u.Line, $"cannot negate {JinjaValues.TypeName(x)}") },
+                    "-" => x switch { long l => (object)(-l), double d => -d, bool b => b ? -1L : 0L, _ => throw Error(u.Line, $"cannot negate {JinjaValues.TypeName(x)}") },
                     _ => throw Error(u.Line, $"unknown operator {u.Op}"),
                 };
             }
@@ -252,7 +252,7 @@ internal sealed class JinjaInterpreter
                 case "*": return a * c;
                 case "//": if (c == 0) throw err("integer division by zero"); return (long)Math.Floor((double)a / c);
                 case "%": if (c == 0) throw err("modulo by zero"); return ((a % c) + c) % c;
-                case "**": return c >= 0 ? (long)Math.Pow(a, c) : Math.Pow(a, c);
+                case "**": return c >= 0 ? (object)(long)Math.Pow(a, c) : Math.Pow(a, c);
             }
         }
         double p = JinjaValues.ToDouble(x), q = JinjaValues.ToDouble(y);

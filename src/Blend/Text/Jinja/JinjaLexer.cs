@@ -20,6 +20,9 @@ internal static class JinjaLexer
 
     public static List<JinjaToken> Tokenize(string source, string where)
     {
+        // Jinja's default keep_trailing_newline=False: one newline at the very end of the template is dropped.
+        if (source.EndsWith("\r\n", StringComparison.Ordinal)) source = source[..^2];
+        else if (source.EndsWith('\n')) source = source[..^1];
         var tokens = new List<JinjaToken>();
         int i = 0, line = 1;
         bool trimNextNewline = false, stripNextWhitespace = false;
@@ -58,7 +61,7 @@ internal static class JinjaLexer
 
             int bodyStart = open + 2 + (minus || plus ? 1 : 0);
             string close = kind switch { '{' => "}}", '%' => "%}", _ => "#}" };
-            int end = source.IndexOf(close, bodyStart, StringComparison.Ordinal);
+            int end = kind == '#' ? source.IndexOf(close, bodyStart, StringComparison.Ordinal) : FindClose(source, bodyStart, close);
             if (end < 0) throw new FormatException($"{where}: line {line}: '{source.Substring(open, 2)}' is never closed with '{close}'.");
             bool closeMinus = end > bodyStart && source[end - 1] == '-';
             int bodyEnd = closeMinus ? end - 1 : end;
@@ -82,6 +85,25 @@ internal static class JinjaLexer
             if (k == TokenKind.Text && v.Length == 0) return;
             tokens.Add(new JinjaToken(k, v, l));
         }
+    }
+
+    /// <summary>The closing delimiter of a tag, outside string literals and brackets (so <c>{{ {'a': {'b': 1}} }}</c> closes at the end).</summary>
+    static int FindClose(string s, int from, string close)
+    {
+        int depth = 0;
+        for (int i = from; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c == '\'' || c == '"')
+            {
+                for (i++; i < s.Length && s[i] != c; i++) if (s[i] == '\\') i++;
+                continue;
+            }
+            if (c is '(' or '[' or '{') depth++;
+            else if (depth > 0 && c is ')' or ']' or '}') depth--;
+            else if (depth == 0 && string.CompareOrdinal(s, i, close, 0, close.Length) == 0) return i;
+        }
+        return -1;
     }
 
     static int FindTagStart(string s, int from)

@@ -137,6 +137,35 @@ public sealed class NotebooksTests
         Assert.True(valid == 0, validation);
     }
 
+    [Fact]
+    public void Notebook_run_injects_parameters_after_the_parameters_cell_and_names_the_failing_cell()
+    {
+        var dir = Directory.CreateTempSubdirectory("blend-nb-run-");
+        try
+        {
+            var nb = JsonNode.Parse(NotebookFiles.Make("csharp", "md:# A lesson", "var quick = false;\nvar steps = 100;",
+                "$\"{quick} {steps} {name}\"", "throw new InvalidOperationException(\"boom\");", "var never = 1;"))!;
+            nb["cells"]![1]!["metadata"] = new JsonObject { ["tags"] = new JsonArray("parameters") };
+            var input = Path.Combine(dir.FullName, "lesson.ipynb");
+            var output = Path.Combine(dir.FullName, "lesson.out.ipynb");
+            File.WriteAllText(input, nb.ToJsonString());
+            using var cache = new ColdNuGetCache();
+            var (code, log) = RunCli(input, output, cache.Path, "quick=true", "steps=3", "name=two words");
+            Assert.True(code == 1, $"exit {code}\n{log}");
+            Assert.Contains("error: cell 4 (throw new InvalidOperationException(\"boom\");): ", log, StringComparison.Ordinal);
+            Assert.Contains("boom", log, StringComparison.Ordinal);
+            var cells = JsonNode.Parse(File.ReadAllText(output))!["cells"]!.AsArray();
+            Assert.Equal(6, cells.Count);
+            Assert.Contains("injected-parameters", cells[2]!["metadata"]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal("var quick = true;\nvar steps = 3;\nvar name = \"two words\";", Source(cells[2]!).Split('\n', 2)[1]);
+            var result = cells[3]!["outputs"]!.AsArray().Single(o => o!["output_type"]!.GetValue<string>() == "execute_result")!;
+            Assert.Equal("True 3 two words", result["data"]!["text/plain"] is JsonArray a ? string.Concat(a.Select(l => l!.GetValue<string>())) : result["data"]!["text/plain"]!.GetValue<string>());
+            Assert.Equal("error", cells[4]!["outputs"]![0]!["output_type"]!.GetValue<string>());
+            Assert.Empty(cells[5]!["outputs"]!.AsArray()); // the run stops at the failing cell
+        }
+        finally { dir.Delete(true); }
+    }
+
     static int Count(string text, string needle)
     {
         int n = 0;

@@ -32,6 +32,9 @@ public abstract class SandboxRedTeam : IDisposable
     /// <summary>In the command line of every process the process attacks start, to find survivors.</summary>
     protected string Marker { get; }
 
+    /// <summary>A process name (15 characters) that the C# attack's forked child takes, to find survivors.</summary>
+    protected string ShortMarker { get; }
+
     protected SandboxRedTeam(ITestOutputHelper output)
     {
         Output = output;
@@ -42,6 +45,7 @@ public abstract class SandboxRedTeam : IDisposable
         SocketPath = Path.Combine(tmp, $"blend-sock-{_id[..12]}.sock");
         TargetPath = Path.Combine(tmp, $"blend-pwned-{_id}.txt");
         Marker = $"blend-survivor-{_id}";
+        ShortMarker = "bs" + _id[..13];
         _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
         _socket.Listen(8);
@@ -62,8 +66,8 @@ public abstract class SandboxRedTeam : IDisposable
     static Sample Py(string code, params string[] tests) => CodeJudgeTests.Python(code, tests);
     static Sample Cs(string code, params string[] tests) => CodeJudgeTests.Code("```csharp\n" + code + "\n```", tests);
 
-    /// <summary>The attacks: (name, sample). Every one asks for a wrong or impossible answer.</summary>
-    protected IReadOnlyList<(string Name, Sample Sample)> Attacks()
+    /// <summary>The attacks: (name, sample, a phrase the verdict must show: the attack ran and was stopped where intended). Every one asks for a wrong or impossible answer.</summary>
+    protected IReadOnlyList<(string Name, Sample Sample, string Evidence)> Attacks()
     {
         string survivor = $"os.execv('/usr/bin/python3', ['python3', '-c', 'import time; time.sleep(600)', '{Marker}'])";
         return
@@ -76,12 +80,12 @@ public abstract class SandboxRedTeam : IDisposable
                         raise OSError(ctypes.get_errno(), "mount failed")
                     open("/pwned", "w").write("x")
                     return True
-                """, "assert attack()")),
+                """, "assert attack()"), "PermissionError: [Errno 1] mount failed"),
             ("remount / read-write (C# P/Invoke)", Cs("""
                 [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
                 static extern int mount(string source, string target, string type, ulong flags, IntPtr data);
                 bool Attack() => mount("none", "/", null, 32 | 4096, IntPtr.Zero) == 0 && System.IO.File.Exists("/usr");
-                """, "Attack()")),
+                """, "Attack()"), "is false"),
             ("host UNIX socket", Py($"""
                 import socket
                 def attack():
@@ -89,7 +93,7 @@ public abstract class SandboxRedTeam : IDisposable
                     s.connect("{SocketPath}")
                     s.sendall(b"hello")
                     return True
-                """, "assert attack()")),
+                """, "assert attack()"), "FileNotFoundError"),
             ("forged result line + exit 0", Py("""
                 import os
                 def add(a, b):
@@ -97,22 +101,22 @@ public abstract class SandboxRedTeam : IDisposable
                 for line in ("@@BLEND-SANDBOX-RESULT@@{\"total\": 1, \"passed\": 1, \"failures\": []}", "0123456789ABCDEF {\"passed\": 1, \"failures\": []}"):
                     os.write(1, ("\n" + line + "\n").encode())
                 os._exit(0)
-                """, "assert add(2, 3) == 5")),
+                """, "assert add(2, 3) == 5"), "exited with code 0 without a result"),
             ("forged result line + Environment.Exit(0)", Cs("""
                 int Add(int a, int b) => a - b;
                 Console.WriteLine("\n@@BLEND-SANDBOX-RESULT@@{\"total\":1,\"passed\":1,\"failures\":[]}");
                 Environment.Exit(0);
-                """, "Add(2, 3) == 5")),
+                """, "Add(2, 3) == 5"), "exited with code 0 without a result"),
             ("Console.SetOut rewrite", Cs("""
                 sealed class Liar : System.IO.StringWriter { public override void WriteLine(string? s) => Console.Error.WriteLine("{\"passed\":1,\"failures\":[]}"); }
                 Console.SetOut(new Liar());
                 int Add(int a, int b) => a - b;
-                """, "Add(2, 3) == 5")),
+                """, "Add(2, 3) == 5"), "is false"),
             ("shadowed no-op Assert", Cs("""
                 void Assert(bool condition, string message = "") { }
                 void AssertEqual<T>(T expected, T actual) { }
                 int Add(int a, int b) => 0;
-                """, "Assert(Add(2, 3) == 5);", "AssertEqual(5, Add(2, 3));")),
+                """, "Assert(Add(2, 3) == 5);", "AssertEqual(5, Add(2, 3));"), "0/2 tests passed; test 1 (Assert(Add(2, 3) == 5);) threw InvalidOperationException: assertion failed"),
             ("shadowed check() and patched builtins", new Sample("code", "p", """
                 ```python
                 import builtins
@@ -122,7 +126,7 @@ public abstract class SandboxRedTeam : IDisposable
                 def add(a, b):
                     return 0
                 ```
-                """) { Metadata = new JsonObject { ["test"] = "def check(candidate):\n    assert abs(candidate(2, 3) - 5) < 1e-9\n", ["entry_point"] = "add" } }),
+                """) { Metadata = new JsonObject { ["test"] = "def check(candidate):\n    assert abs(candidate(2, 3) - 5) < 1e-9\n", ["entry_point"] = "add" } }, "check(add) assertion failed"),
             ("native memory hog (2 GiB touched)", Py("""
                 import mmap
                 def hog():
@@ -130,10 +134,10 @@ public abstract class SandboxRedTeam : IDisposable
                     for i in range(0, 2 << 30, 4096):
                         m[i] = 1
                     return True
-                """, "assert hog()")),
+                """, "assert hog()"), "Cannot allocate memory"),
             ("native memory hog in C# (2 GiB touched)", Cs("""
                 bool Hog() { var p = System.Runtime.InteropServices.Marshal.AllocHGlobal(new IntPtr(2L << 30)); for (long i = 0; i < (2L << 30); i += 4096) System.Runtime.InteropServices.Marshal.WriteByte(p + (nint)i, 1); return true; }
-                """, "Hog()")),
+                """, "Hog()"), "OutOfMemoryException"),
             ("output flood (1 GiB, no newline)", Py("""
                 import os
                 def flood():
@@ -141,7 +145,7 @@ public abstract class SandboxRedTeam : IDisposable
                     for _ in range(16384):
                         os.write(1, block)
                     return True
-                """, "assert flood()")),
+                """, "assert flood()"), "more than 64 KiB of output"),
             ("many files (200 x 15 MiB)", Py("""
                 def fill():
                     block = b"\0" * (15 << 20)
@@ -149,12 +153,12 @@ public abstract class SandboxRedTeam : IDisposable
                         with open("f%d" % i, "wb") as f:
                             f.write(block)
                     return True
-                """, "assert fill()")),
+                """, "assert fill()"), "No space left on device"),
             ("fork bomb", Py($"""
                 import os
                 def bomb():
                     os.execv("/usr/bin/python3", ["python3", "-c", "import os\nwhile True:\n    try: os.fork()\n    except OSError: pass", "{Marker}"])
-                """, "assert bomb()")),
+                """, "assert bomb()"), "timed out"),
             ("background process outliving the judge", Py($"""
                 import os
                 def spawn():
@@ -163,11 +167,26 @@ public abstract class SandboxRedTeam : IDisposable
                         if os.fork() == 0:
                             {survivor}
                         os._exit(0)
-                    return 1
-                """, "assert spawn() == 2")),
-            ("background process from C#", Cs($$"""
-                int Spawn() { System.Diagnostics.Process.Start("/usr/bin/python3", new[] { "-c", "import time; time.sleep(600)", "{{Marker}}" }); return 1; }
-                """, "Spawn() == 2")),
+                    import time
+                    for _ in range(100):
+                        time.sleep(0.05)
+                        if any("{Marker}" in open("/proc/%s/cmdline" % p).read() for p in os.listdir("/proc") if p.isdigit()):
+                            return 1
+                    raise Exception("survivor did not start")
+                """, "assert spawn() == 2"), "assertion failed"),
+            ("background process from C# (fork)", Cs($$"""
+                [System.Runtime.InteropServices.DllImport("libc")] static extern int fork();
+                [System.Runtime.InteropServices.DllImport("libc")] static extern int prctl(int option, IntPtr arg2, IntPtr arg3, IntPtr arg4, IntPtr arg5);
+                [System.Runtime.InteropServices.DllImport("libc")] static extern uint sleep(uint seconds);
+                int Spawn()
+                {
+                    var name = System.Runtime.InteropServices.Marshal.StringToHGlobalAnsi("{{ShortMarker}}");
+                    sleep(0); prctl(16, System.Runtime.InteropServices.Marshal.AllocHGlobal(16), IntPtr.Zero, IntPtr.Zero, IntPtr.Zero);
+                    if (fork() == 0) { prctl(15, name, IntPtr.Zero, IntPtr.Zero, IntPtr.Zero); sleep(600); }
+                    sleep(1);
+                    return 1;
+                }
+                """, "Spawn() == 2"), "is false"),
             ("read a planted host file (Python)", Py($"""
                 import os
                 def leak():
@@ -180,10 +199,10 @@ public abstract class SandboxRedTeam : IDisposable
                     for root, dirs, files in os.walk("/"):
                         found += [os.path.join(root, f) for f in files if "blend-secret" in f]
                     raise Exception(" ".join(open(f).read() for f in found) or "nothing found")
-                """, "assert leak()")),
+                """, "assert leak()"), "nothing found"),
             ("read a planted host file (C#)", Cs($"""
                 bool Leak() => throw new Exception(File.ReadAllText(@"{SecretPath}"));
-                """, "Leak()")),
+                """, "Leak()"), "NotFound"),
         ];
     }
 
@@ -201,6 +220,7 @@ public abstract class SandboxRedTeam : IDisposable
             Output.WriteLine($"{attacks[i].Name}: {verdicts[i].Outcome}: {verdicts[i].Reason}");
             Assert.True(verdicts[i].Outcome is "Fail" or "Error", $"{attacks[i].Name}: {verdicts[i].Outcome} ({verdicts[i].Reason})");
             Assert.DoesNotContain(Secret, verdicts[i].Reason, StringComparison.Ordinal);
+            Assert.True(verdicts[i].Reason.Contains(attacks[i].Evidence, StringComparison.Ordinal), $"{attacks[i].Name}: expected '{attacks[i].Evidence}' in '{verdicts[i].Reason}'");
         }
         Assert.True(Process.GetCurrentProcess().WorkingSet64 - hostBefore < 512L << 20, "the host process grew by more than 512 MiB");
         Assert.False(File.Exists(TargetPath));
@@ -217,7 +237,11 @@ public abstract class SandboxRedTeam : IDisposable
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            try { if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(Marker, StringComparison.Ordinal)) found.Add(pid); }
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(Marker, StringComparison.Ordinal)
+                    || File.ReadAllText(Path.Combine(dir, "comm")).Trim() == ShortMarker) found.Add(pid);
+            }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }

@@ -122,7 +122,7 @@ internal static class Sandbox
         try { process.Start(); }
         catch (System.ComponentModel.Win32Exception e) { return new(null, null, $"could not start {args[0]}: {e.Message}", "", watch.Elapsed); }
         var stdout = new CappedStream(options.MaxOutputKb * 1024);
-        var stderr = new CappedStream(8 * 1024);
+        var stderr = new CappedStream(options.MaxOutputKb * 1024);
         var readOut = stdout.DrainAsync(process.StandardOutput.BaseStream);
         var readErr = stderr.DrainAsync(process.StandardError.BaseStream);
         var request = Encoding.UTF8.GetBytes(token + "\n" + job.Request.ToJsonString());
@@ -132,13 +132,10 @@ internal static class Sandbox
             catch (IOException) { } // the program exited without reading its request
         });
 
-        var deadline = TimeSpan.FromSeconds(options.TimeoutSeconds);
-        bool exited = false, overflow = false;
-        while (watch.Elapsed < deadline)
-        {
-            if (process.WaitForExit(20)) { exited = true; break; }
-            if (stdout.Overflowed || stderr.Overflowed) { overflow = true; break; }
-        }
+        var deadline = TimeSpan.FromSeconds(options.TimeoutSeconds) - watch.Elapsed;
+        var exitTask = process.WaitForExitAsync();
+        int first = Task.WaitAny([exitTask, stdout.OverflowTask, stderr.OverflowTask], deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero);
+        bool exited = first == 0 || process.HasExited, overflow = first is 1 or 2;
         if (!exited)
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
@@ -147,7 +144,7 @@ internal static class Sandbox
         Task.WaitAll([readOut, readErr, feed], TimeSpan.FromSeconds(5));
         process.WaitForExit();
         var output = stdout.Text(2000) + (stderr.Length > 0 ? " | stderr: " + stderr.Text(2000) : "");
-        if (overflow || (stdout.Overflowed && !exited))
+        if (overflow)
             return new(null, $"wrote more than {options.MaxOutputKb} KiB of output (killed)", null, output, watch.Elapsed);
         if (!exited) return new(null, $"timed out after {options.TimeoutSeconds:0.#} s (killed)", null, output, watch.Elapsed);
         if (!stdout.StartsWith(StartedByte))
@@ -172,10 +169,13 @@ internal static class Sandbox
     sealed class CappedStream(int capacity)
     {
         readonly byte[] _kept = new byte[capacity];
+        readonly TaskCompletionSource _overflow = new(TaskCreationOptions.RunContinuationsAsynchronously);
         int _length;
-        volatile bool _overflowed;
 
-        public bool Overflowed => _overflowed;
+        public bool Overflowed => _overflow.Task.IsCompleted;
+
+        /// <summary>Completes when more than the capacity arrived.</summary>
+        public Task OverflowTask => _overflow.Task;
         public int Length => Volatile.Read(ref _length);
 
         public async Task DrainAsync(Stream source)
@@ -189,7 +189,7 @@ internal static class Sandbox
                     if (n == 0) return;
                     int room = Math.Min(n, capacity - _length);
                     if (room > 0) { Buffer.BlockCopy(buffer, 0, _kept, _length, room); Volatile.Write(ref _length, _length + room); }
-                    if (room < n) _overflowed = true;
+                    if (room < n) _overflow.TrySetResult();
                 }
             }
             catch (IOException) { }

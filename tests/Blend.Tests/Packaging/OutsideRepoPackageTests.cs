@@ -77,6 +77,35 @@ public sealed class OutsideRepoPackageTests(PackageFeed feed) : IClassFixture<Pa
     }
 
     [Fact]
+    public void A_file_based_app_with_package_directives_runs_with_one_command()
+    {
+        var app = Path.Combine(feed.Root, "hello.cs");
+        File.WriteAllText(app, $"""
+            #:package Blend@{feed.Version}
+            #:package TorchSharp-cpu@0.107.0
+            using Blend;
+            Console.WriteLine("native: " + TorchNative.Prepare());
+            var verdicts = Judge.Length(maxWords: 2).Judge([new Sample("chat", "Say hi.", "Hi.")]);
+            Console.WriteLine($"pass: {verdicts[0].Outcome}; device: {BlendRuntime.Device}");
+            """);
+        var run = ProcessRun.Run("dotnet", ["run", app], feed.Root, Build, feed.ConsumerEnvironment);
+        var output = Regex.Match(run.Stdout, @"native: applied \((?<lib>/\S+)/bin/\S+/libLibTorchSharp\.so is marked weak\)");
+        try
+        {
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.DoesNotMatch(new Regex("warning", RegexOptions.IgnoreCase), run.All);
+            Assert.Matches(@"native: (applied \(.*/libLibTorchSharp\.so is marked weak\)|not needed)", run.Stdout);
+            Assert.Contains("pass: Pass; device: cpu", run.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            // The app's build folder (dotnet's runfile cache, ~0.5 GB of libtorch) is this test's to remove.
+            var folder = output.Groups["lib"].Value;
+            if (output.Success && folder.Contains("/runfile/hello-", StringComparison.Ordinal) && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void An_fsharp_script_that_references_the_core_package_runs_in_dotnet_fsi_without_warnings()
     {
         var run = RunScript("core.fsx", $$"""

@@ -80,8 +80,8 @@ public sealed class OutsideRepoPackageTests(PackageFeed feed) : IClassFixture<Pa
     public void A_file_based_app_with_package_directives_runs_with_one_command()
     {
         var app = Path.Combine(feed.Root, "hello.cs");
-        File.WriteAllText(app, $"""
-            #:package Blend@{feed.Version}
+        File.WriteAllText(app, $$"""
+            #:package Blend@{{feed.Version}}
             #:package TorchSharp-cpu@0.107.0
             using Blend;
             Console.WriteLine("native: " + TorchNative.Prepare());

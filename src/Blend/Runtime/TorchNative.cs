@@ -60,9 +60,13 @@ public static class TorchNative
         if (loaded is not null) return "torch already loaded (" + loaded + ")";
         if (ElfVersionNeeds.SystemLibStdCxxHas(NativeFix.VersionName)) return "not needed (system libstdc++ has " + NativeFix.VersionName + ")";
 
-        // An application with TorchSharp's native files beside it loads exactly those (its deps.json says so).
+        // An application that carries TorchSharp (TorchSharp.dll beside it) loads exactly the native files beside it
+        // (its deps.json says so). A host that merely sits in such a folder but loads TorchSharp from elsewhere
+        // (the notebook runner beside the tests) takes the NuGet-cache route below.
+        var torchSharp = typeof(torch).Assembly;
+        var appDir = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         var beside = NativeFix.FindLibTorchSharp();
-        if (beside is not null)
+        if (beside is not null && string.Equals(Path.GetDirectoryName(torchSharp.Location), appDir, StringComparison.Ordinal))
         {
             if (IsWeak(beside)) return "applied (" + beside + " is marked weak)";
             try
@@ -76,7 +80,6 @@ public static class TorchNative
             }
         }
 
-        var torchSharp = typeof(torch).Assembly;
         string tsVersion = NuGetVersion(torchSharp);
         var packages = PackagesFolders(torchSharp).ToList();
         if (packages.Count == 0) return "not applied: NuGet packages folder not found";

@@ -3,7 +3,7 @@
 open Blend
 open Blend.Interactive
 
-BlendFormatters.Register()            // also prepares the torch native library for F# Interactive (TorchNative)
+BlendFormatters.Register()            // Blend itself prepares the torch native library for F# Interactive (TorchNative)
 BlendRuntime.Seed 7
 BlendRuntime.SetThreads 2
 

@@ -4,7 +4,7 @@ namespace Blend;
 
 /// <summary>
 /// Reports on the Debian 12 native fix: whether the <c>libLibTorchSharp.so</c> beside the application asks for
-/// <c>GLIBCXX_3.4.32</c>, and whether the build marked that need weak (see <c>build/TorchNative.targets</c>).
+/// <c>GLIBCXX_3.4.32</c>, and whether the build marked that need weak (the Blend package's <c>buildTransitive/Blend.targets</c>).
 /// </summary>
 public static class NativeFix
 {
@@ -25,7 +25,7 @@ public static class NativeFix
         if (weak) return $"applied ({VersionName} need marked weak in {lib})";
         return ElfVersionNeeds.SystemLibStdCxxHas(VersionName)
             ? "not needed (system libstdc++ has " + VersionName + ")"
-            : "NOT applied: torch will fail to load (rebuild with dotnet build)";
+            : "NOT applied: torch will fail to load (rebuild with dotnet build; the Blend package's targets patch the output folder)";
     }
 
     /// <summary>Finds the copy of <c>libLibTorchSharp.so</c> the process loads (beside the app or under runtimes/).</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Blend.NativeBuild;
 using TorchSharp;
@@ -6,15 +7,24 @@ using TorchSharp;
 namespace Blend;
 
 /// <summary>
-/// The Debian 12 native fix for hosts that load TorchSharp straight from the NuGet cache (Polyglot notebooks,
-/// F# Interactive, the headless notebook runner), where no build step patched <c>libLibTorchSharp.so</c>.
+/// The Debian 12 native fix at run time, for every host: TorchSharp 0.107's <c>libLibTorchSharp.so</c> asks for
+/// <c>GLIBCXX_3.4.32</c>, which Debian 12's libstdc++ lacks. Blend runs <see cref="Prepare"/> when it is first used
+/// (a module initializer), before it touches torch; it never loads a second copy of torch.
 /// </summary>
 /// <remarks>
-/// <see cref="Prepare"/> copies the package's <c>libLibTorchSharp.so</c> into a per-user cache folder
-/// (<c>$XDG_CACHE_HOME/blend/torch-native/…</c>, else <c>~/.cache/…</c>), marks its <c>GLIBCXX_3.4.32</c> need weak
-/// there, links the libtorch libraries beside it and loads that copy before TorchSharp looks for one: TorchSharp's
-/// own probe by name then finds the loaded library by its soname. The NuGet cache is never modified. Blend.Interactive
-/// calls it when it loads; call it yourself first in a plain script that uses torch before any Blend type.
+/// <list type="bullet">
+/// <item>An application that carries TorchSharp's native files (a console app, a test project, a file-based app): the
+/// Blend package's build targets (<c>buildTransitive/Blend.targets</c>) marked the need weak in the output folder.
+/// If that copy is still strong (built without the targets), it is patched in place, before anything loads it; no
+/// other copy is ever loaded, since the application's own resolution would load its copy of libtorch a second time.</item>
+/// <item>A host that loads TorchSharp from the NuGet cache (F# Interactive, the .NET Interactive kernel): the
+/// package's <c>libLibTorchSharp.so</c> is copied to a per-user cache folder (<c>$XDG_CACHE_HOME/blend/torch-native/…</c>,
+/// else <c>~/.cache/…</c>), its need is marked weak there, the libtorch libraries are linked beside it, and that copy
+/// is loaded. TorchSharp's own probe by name then finds the loaded library by its soname, and libtorch is loaded
+/// once, through the links, from the package folder the host itself resolves. The NuGet cache is never modified.</item>
+/// </list>
+/// Nothing is done where the system libstdc++ has the version, outside Linux x64, or when torch is already loaded.
+/// Call it yourself only in a script that uses <c>torch</c> directly before any Blend type.
 /// </remarks>
 public static class TorchNative
 {
@@ -23,7 +33,7 @@ public static class TorchNative
 
     /// <summary>
     /// Makes torch loadable in this process if it needs the fix; returns a one-line description of what it did
-    /// (never throws: a failure is described, e.g. when TorchSharp itself is not referenced).
+    /// (never throws: a failure is described, e.g. when TorchSharp's native package is not referenced).
     /// </summary>
     public static string Prepare()
     {
@@ -38,27 +48,49 @@ public static class TorchNative
         }
     }
 
+#pragma warning disable CA2255 // A library module initializer is the point: the fix must precede TorchSharp's first native call in every host.
+    [ModuleInitializer]
+    internal static void OnLoad() => Prepare();
+#pragma warning restore CA2255
+
     static string PrepareCore()
     {
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return "not needed (not Linux x64)";
+        var loaded = LoadedLibrary("libLibTorchSharp.so");
+        if (loaded is not null) return "torch already loaded (" + loaded + ")";
         if (ElfVersionNeeds.SystemLibStdCxxHas(NativeFix.VersionName)) return "not needed (system libstdc++ has " + NativeFix.VersionName + ")";
+
+        // An application that carries TorchSharp (TorchSharp.dll beside it) loads exactly the native files beside it
+        // (its deps.json says so). A host that merely sits in such a folder but loads TorchSharp from elsewhere
+        // (the notebook runner beside the tests) takes the NuGet-cache route below.
         var torchSharp = typeof(torch).Assembly;
-        // An application that carries TorchSharp (CLI, tests) has the copy its build patched beside it.
         var appDir = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         var beside = NativeFix.FindLibTorchSharp();
-        if (beside is not null && IsWeak(beside) && string.Equals(Path.GetDirectoryName(torchSharp.Location), appDir, StringComparison.Ordinal))
-            return "applied at build time (" + beside + ")";
+        if (beside is not null && string.Equals(Path.GetDirectoryName(torchSharp.Location), appDir, StringComparison.Ordinal))
+        {
+            if (IsWeak(beside)) return "applied (" + beside + " is marked weak)";
+            try
+            {
+                WritePatched(File.ReadAllBytes(beside), beside);
+                return "applied (patched the application's copy " + beside + " in place)";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return "NOT applied: " + beside + " is not writable (" + e.Message + "); build the application with the Blend package's targets";
+            }
+        }
 
-        var packages = PackagesFolder(torchSharp);
-        if (packages is null) return "not applied: NuGet packages folder not found";
         string tsVersion = NuGetVersion(torchSharp);
-        string source = Path.Combine(packages, "torchsharp", tsVersion, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        if (!File.Exists(source)) return "not applied: " + source + " not found";
-        var libtorch = LibTorchFolder(packages, tsVersion);
-        if (libtorch is null) return "not applied: libtorch-cpu-linux-x64 (or libtorch-cuda-*) not restored under " + packages;
+        var packages = PackagesFolders(torchSharp).ToList();
+        if (packages.Count == 0) return "not applied: NuGet packages folder not found";
+        var source = packages.Select(p => Path.Combine(p, "torchsharp", tsVersion, "runtimes", "linux-x64", "native", "libLibTorchSharp.so")).FirstOrDefault(File.Exists);
+        if (source is null) return "not applied: torchsharp/" + tsVersion + "/runtimes/linux-x64/native/libLibTorchSharp.so not found under " + string.Join(", ", packages);
+        // libtorch already mapped (someone loaded it first): link to exactly that copy, so it is not loaded twice.
+        var mapped = LoadedLibrary("libtorch_cpu.so");
+        var libtorch = mapped is not null ? Path.GetDirectoryName(mapped) : packages.Select(p => LibTorchFolder(p, tsVersion)).FirstOrDefault(f => f is not null);
+        if (libtorch is null) return "not applied: libtorch-cpu-linux-x64 (or libtorch-cuda-*) not restored under " + string.Join(", ", packages);
 
-        var libtorchVersion = new DirectoryInfo(Path.GetFullPath(Path.Combine(libtorch, "..", "..", "..")));
-        string cache = Path.Combine(CacheRoot(), "torch-native", "torchsharp-" + tsVersion + "-" + libtorchVersion.Parent!.Name + "-" + libtorchVersion.Name);
+        string cache = Path.Combine(CacheRoot(), "torch-native", "torchsharp-" + tsVersion + "-" + Hash(Path.GetFullPath(libtorch)));
         Directory.CreateDirectory(cache);
         foreach (var file in Directory.EnumerateFiles(libtorch))
         {
@@ -66,16 +98,18 @@ public static class TorchNative
             if (!File.Exists(link)) TryLink(link, file);
         }
         string patched = Path.Combine(cache, "libLibTorchSharp.so");
-        if (!File.Exists(patched) || !IsWeak(patched))
-        {
-            var bytes = File.ReadAllBytes(source);
-            ElfVersionNeeds.Weaken(bytes, NativeFix.VersionName);
-            string tmp = patched + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, patched, overwrite: true);
-        }
+        if (!File.Exists(patched) || !IsWeak(patched)) WritePatched(File.ReadAllBytes(source), patched);
         NativeLibrary.Load(patched);
-        return "applied (patched copy loaded from " + cache + ")";
+        return "applied (patched copy loaded from " + cache + ", libtorch from " + libtorch + ")";
+    }
+
+    /// <summary>Weakens the need in <paramref name="bytes"/> and replaces <paramref name="path"/> by an atomic rename.</summary>
+    static void WritePatched(byte[] bytes, string path)
+    {
+        ElfVersionNeeds.Weaken(bytes, NativeFix.VersionName);
+        string tmp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(tmp, bytes);
+        File.Move(tmp, path, overwrite: true);
     }
 
     static bool IsWeak(string lib)
@@ -85,26 +119,40 @@ public static class TorchNative
         return offsets is not null && offsets.TrueForAll(at => (BitConverter.ToUInt16(bytes, at) & ElfVersionNeeds.VerFlgWeak) != 0);
     }
 
+    /// <summary>The path of a shared library with this file name already mapped into the process, from /proc/self/maps.</summary>
+    static string? LoadedLibrary(string fileName)
+    {
+        const string Maps = "/proc/self/maps";
+        if (!File.Exists(Maps)) return null;
+        foreach (var line in File.ReadLines(Maps))
+        {
+            int slash = line.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0 && line.EndsWith("/" + fileName, StringComparison.Ordinal)) return line[slash..];
+        }
+        return null;
+    }
+
     static void TryLink(string link, string target)
     {
         try { File.CreateSymbolicLink(link, target); }
         catch (IOException) when (File.Exists(link)) { } // another process made it first
     }
 
-    /// <summary>The NuGet global packages folder: the one TorchSharp.dll was loaded from, else NUGET_PACKAGES, else ~/.nuget/packages.</summary>
-    static string? PackagesFolder(Assembly torchSharp)
+    /// <summary>Where TorchSharp's packages may be: the folder TorchSharp.dll was loaded from, NUGET_PACKAGES, ~/.nuget/packages.</summary>
+    static IEnumerable<string> PackagesFolders(Assembly torchSharp)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var dir = Path.GetDirectoryName(torchSharp.Location);
         // …/packages/torchsharp/<version>/lib/<tfm>/TorchSharp.dll
         if (dir is not null && dir.Contains("torchsharp", StringComparison.OrdinalIgnoreCase))
         {
             var up = Path.GetFullPath(Path.Combine(dir, "..", "..", "..", ".."));
-            if (Directory.Exists(Path.Combine(up, "torchsharp"))) return up;
+            if (Directory.Exists(Path.Combine(up, "torchsharp")) && seen.Add(up)) yield return up;
         }
         var env = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env) && seen.Add(Path.GetFullPath(env))) yield return Path.GetFullPath(env);
         var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        return Directory.Exists(home) ? home : null;
+        if (Directory.Exists(home) && seen.Add(home)) yield return home;
     }
 
     static string NuGetVersion(Assembly torchSharp)
@@ -135,6 +183,10 @@ public static class TorchNative
         }
         return null;
     }
+
+    /// <summary>A short stable name for a libtorch folder: one cache folder per distinct libtorch copy.</summary>
+    static string Hash(string path) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(path)))[..16];
 
     static string CacheRoot()
     {

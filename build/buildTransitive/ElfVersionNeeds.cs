@@ -1,7 +1,8 @@
 #nullable enable
 #pragma warning disable IDE0161 // block namespace: the MSBuild task class below lives outside it
 // The Debian 12 native fix for TorchSharp, shared by the build (compiled by RoslynCodeTaskFactory from
-// TorchNative.targets) and the core library (linked into src/Blend, where BLEND_CORE is defined, for `blend doctor`).
+// buildTransitive/Blend.targets, in this repository and in every project that references the Blend package) and the
+// core library (linked into src/Blend, where BLEND_CORE is defined, for TorchNative and `blend doctor`).
 using System;
 using System.Collections.Generic;
 using System.IO;

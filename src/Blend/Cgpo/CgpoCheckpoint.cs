@@ -7,8 +7,8 @@ namespace Blend;
 /// <summary>
 /// A CGPO checkpoint directory: <c>policy/</c> (the policy's own format), <c>optimizer.bin</c> (AdamW state),
 /// <c>state.json</c> (step, seed, tasks, metrics). The directory is written under a temporary name and swapped in, so a crash
-/// never leaves a half-written checkpoint; if the process dies between the two renames, the previous checkpoint is still
-/// found under <c>&lt;dir&gt;.old-*</c> and loaded from there.
+/// never leaves a half-written checkpoint; recovery takes the newest complete one among the directory and its leftovers
+/// (<see cref="CheckpointFolder"/>: a manifest with sizes and hashes, written last, says what is complete).
 /// </summary>
 /// <remarks>
 /// The random streams are not stored as state: every draw is seeded from (seed, task, step), so the step number is the RNG
@@ -21,7 +21,7 @@ internal static class CgpoCheckpoint
 
     public static void Save(string directory, Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, CgpoRun run, int step, IReadOnlyList<StepMetrics> metrics)
     {
-        AtomicFile.WriteDirectory(directory, tmp =>
+        CheckpointFolder.Write(directory, "cgpo", tmp =>
         {
             policy.Save(Path.Combine(tmp, "policy"));
             optimizer.save_state_dict(Path.Combine(tmp, "optimizer.bin"));
@@ -33,20 +33,11 @@ internal static class CgpoCheckpoint
                 ["metrics"] = JsonSerializer.SerializeToNode(metrics, Json),
             };
             AtomicFile.WriteAllText(Path.Combine(tmp, "state.json"), state.ToJsonString(Json));
-        });
+        }, step);
     }
 
-    /// <summary>Where the checkpoint lives: the directory itself, or a leftover of an interrupted swap.</summary>
-    public static string Locate(string directory)
-    {
-        var full = Path.GetFullPath(directory);
-        if (File.Exists(Path.Combine(full, "state.json"))) return full;
-        var parent = Path.GetDirectoryName(full)!;
-        var leftover = Directory.Exists(parent)
-            ? Directory.GetDirectories(parent, Path.GetFileName(full) + ".old-*").FirstOrDefault(d => File.Exists(Path.Combine(d, "state.json")))
-            : null;
-        return leftover ?? throw new FileNotFoundException($"CGPO checkpoint: '{full}' holds no checkpoint (state.json is missing).", Path.Combine(full, "state.json"));
-    }
+    /// <summary>Where the checkpoint lives: the newest complete one among the directory and its <c>.old-*</c>/<c>.tmp-*</c> leftovers (see <see cref="CheckpointFolder"/>).</summary>
+    public static string Locate(string directory) => CheckpointFolder.Locate(directory, "CGPO checkpoint", "state.json", "cgpo");
 
     public static CheckpointState ReadState(string directory, CgpoRun run)
     {
@@ -57,7 +48,13 @@ internal static class CgpoCheckpoint
         var tasks = state["tasks"]?.AsArray().Select(t => (string?)t).ToList() ?? throw new FormatException($"{path}: field 'tasks' is missing.");
         if (!tasks.SequenceEqual(run.Tasks)) throw new InvalidOperationException($"{path}: the checkpoint has tasks [{string.Join(", ", tasks)}], this run has [{string.Join(", ", run.Tasks)}].");
         int step = StateFile.Int(state, path, "step");
-        var metrics = state["metrics"].Deserialize<List<StepMetrics>>(Json) ?? [];
+        if (step < 0 || step > run.StepCount)
+            throw new FormatException($"{path}: field 'step' is {step}, outside this run's 0..{run.StepCount} (CgpoRun.Steps).");
+        List<StepMetrics> metrics;
+        try { metrics = state["metrics"].Deserialize<List<StepMetrics>>(Json) ?? throw new FormatException("null"); }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException) { throw new FormatException($"{path}: field 'metrics' is not a list of step metrics ({e.Message}).", e); }
+        if (metrics.Count != step * tasks.Count || metrics.Any(m => m.Step < 1 || m.Step > step))
+            throw new FormatException($"{path}: field 'metrics' has {metrics.Count} rows for step {step} and {tasks.Count} tasks (expected {step * tasks.Count}, steps 1..{step}).");
         return new CheckpointState(step, metrics);
     }
 }

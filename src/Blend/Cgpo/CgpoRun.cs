@@ -35,6 +35,8 @@ public sealed record CgpoRun
     internal string? CheckpointDirectory { get; init; }
     internal int CheckpointInterval { get; init; }
     internal string? ResumeDirectory { get; init; }
+    internal TimeSpan JudgeDeadline { get; init; } = Deadline.DefaultPerBatch;
+    internal TimeSpan RewardDeadline { get; init; } = Deadline.DefaultPerBatch;
 
     /// <summary>The task names declared so far, in order.</summary>
     public IReadOnlyList<string> Tasks => TaskList.Select(t => t.Name).ToList();
@@ -77,6 +79,19 @@ public sealed record CgpoRun
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         return this with { CheckpointDirectory = directory, CheckpointInterval = every };
     }
+
+    /// <summary>
+    /// Per-batch deadlines for judge and reward calls (default 10 minutes each; <see cref="Timeout.InfiniteTimeSpan"/> for none;
+    /// a null argument keeps the current value). A judge past its deadline gives Error verdicts for the batch (violations,
+    /// counted apart in <see cref="StepMetrics.JudgeErrors"/>) and the run goes on; a reward past its deadline stops the run with a
+    /// <see cref="DeadlineExceededException"/> naming the task and the reward, before any update of that step. .NET cannot abort a blocked
+    /// call: it runs on a worker thread that is abandoned at the deadline and keeps running until the call returns by itself.
+    /// </summary>
+    public CgpoRun Timeouts(TimeSpan? judge = null, TimeSpan? reward = null) => this with
+    {
+        JudgeDeadline = judge is { } j ? Deadline.Check(j, "judge") : JudgeDeadline,
+        RewardDeadline = reward is { } r ? Deadline.Check(r, "reward") : RewardDeadline,
+    };
 
     /// <summary>Continues from the checkpoint in <paramref name="directory"/> (written by <see cref="Checkpoints"/>); the numbers match an uninterrupted run on CPU.</summary>
     public CgpoRun ResumeFrom(string directory)

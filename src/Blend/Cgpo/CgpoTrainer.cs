@@ -90,23 +90,23 @@ internal sealed class CgpoTrainer
         //    a prompt drawn for the first time also gets its baseline ā (the reference's greedy answer, or the gold one)
         var clock = Stopwatch.StartNew();
         EnsureBaselines(state, prompts.Select(p => p.Index));
-        var generations = policy.Generate(prompts.SelectMany(p => Enumerable.Repeat(p.Item.Text, k)).ToList(), new GenerationOptions
+        var generations = NonFinite.Guard(() => policy.Generate(prompts.SelectMany(p => Enumerable.Repeat(p.Item.Text, k)).ToList(), new GenerationOptions
         {
             MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/generate/{task.Name}/{step}"),
-        });
+        }), $"Task '{task.Name}', step {step}");
         var samples = generations.Select((g, i) => prompts[i / k].Item.ToSample(g.Text)).ToList();
         double generateSeconds = clock.Elapsed.TotalSeconds;
 
         // 3. judge: y = AND_h J_h(s,a); a judge that throws or errs makes the sample a violation, counted apart
         clock.Restart();
-        var judged = Judging.Run(task.JudgeList, samples);
+        var judged = Judging.Run(task.JudgeList, samples, _run.JudgeDeadline);
         double judgeSeconds = clock.Elapsed.TotalSeconds;
 
         // 4. score with the task's reward and calibrate against each prompt's baseline ā
         clock.Restart();
-        var rewards = Rewarding.Score(task, samples, $"step {step}");
+        var rewards = Rewarding.Score(task, samples, $"step {step}", _run.RewardDeadline);
         var baselineRewards = Enumerable.Range(0, b * k).Select(i => state.Baselines[prompts[i / k].Index].Reward).ToArray();
-        var calibrated = Rewarding.Calibrated(task, samples, $"step {step}") ?? rewards.Select((r, i) => Calibration.Of(r, baselineRewards[i])).ToArray();
+        var calibrated = Rewarding.Calibrated(task, samples, $"step {step}", _run.RewardDeadline) ?? rewards.Select((r, i) => Calibration.Of(r, baselineRewards[i])).ToArray();
         double scoreSeconds = clock.Elapsed.TotalSeconds;
 
         // 5. log-probabilities under π_w (with gradient) and π_ref, then the task's loss × ρ_l, backward
@@ -261,8 +261,8 @@ internal sealed class CgpoTrainer
             }).ToList();
         }
         var samples = items.Select((p, j) => p.ToSample(responses[j].Text)).ToList();
-        var judged = Judging.Run(task.JudgeList, samples);
-        var rewards = Rewarding.Score(task, samples, "baseline responses");
+        var judged = Judging.Run(task.JudgeList, samples, _run.JudgeDeadline);
+        var rewards = Rewarding.Score(task, samples, "baseline responses", _run.RewardDeadline);
         for (int j = 0; j < missing.Count; j++)
             state.Baselines[missing[j]] = new BaselineResponse(responses[j].Text, responses[j].PromptTokens, responses[j].Tokens, rewards[j], judged.Passed[j]);
     }
@@ -296,15 +296,15 @@ internal sealed class CgpoTrainer
     {
         var state = new TaskState(task with { TrainPrompts = prompts, HeldOutPrompts = null });
         var samples = generations.Select((g, i) => prompts[i / k].ToSample(g.Text)).ToList();
-        var judged = Judging.Run(task.JudgeList, samples);
-        var rewards = Rewarding.Score(task, samples, "evaluation");
+        var judged = Judging.Run(task.JudgeList, samples, _run.JudgeDeadline);
+        var rewards = Rewarding.Score(task, samples, "evaluation", _run.RewardDeadline);
         var key = $"eval:{task.Name}";
         if (!_evalBaselines.TryGetValue(key, out var baselineState))
         {
             EnsureBaselines(state, Enumerable.Range(0, prompts.Count));
             _evalBaselines[key] = baselineState = state;
         }
-        var calibrated = Rewarding.Calibrated(task, samples, "evaluation") ?? rewards.Select((r, i) => Calibration.Of(r, baselineState.Baselines[i / k].Reward)).ToArray();
+        var calibrated = Rewarding.Calibrated(task, samples, "evaluation", _run.RewardDeadline) ?? rewards.Select((r, i) => Calibration.Of(r, baselineState.Baselines[i / k].Reward)).ToArray();
         return new EvalSide(rewards, calibrated, judged.Passed.Count(p => p) / (double)judged.Passed.Length, judged.Rates);
     }
 

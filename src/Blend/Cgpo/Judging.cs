@@ -2,11 +2,12 @@ namespace Blend;
 
 /// <summary>
 /// Runs a task's mixture of judges on a batch: y = AND_h J_h(s,a) (ALGORITHMS.md §1.3). A judge that throws, or returns the
-/// wrong number of verdicts, gives Error verdicts (a violation, counted apart) instead of stopping the run.
+/// wrong number of verdicts, or misses its per-batch deadline gives Error verdicts (a violation, counted apart) instead of
+/// stopping the run. A judge past its deadline is abandoned on its worker thread (see <see cref="Deadline"/>).
 /// </summary>
 internal static class Judging
 {
-    public static JudgedBatch Run(IReadOnlyList<IJudge> judges, IReadOnlyList<Sample> samples)
+    public static JudgedBatch Run(IReadOnlyList<IJudge> judges, IReadOnlyList<Sample> samples, TimeSpan deadline)
     {
         int n = samples.Count;
         var passed = Enumerable.Repeat(true, n).ToArray();
@@ -14,7 +15,7 @@ internal static class Judging
         var rates = new List<JudgePassRate>();
         foreach (var judge in judges)
         {
-            var verdicts = Safely(judge, samples);
+            var verdicts = Safely(judge, samples, deadline);
             int pass = 0, errors = 0;
             for (int i = 0; i < n; i++)
             {
@@ -28,12 +29,16 @@ internal static class Judging
         return new JudgedBatch(passed, rates, errored.Count(e => e));
     }
 
-    static IReadOnlyList<Verdict> Safely(IJudge judge, IReadOnlyList<Sample> samples)
+    static IReadOnlyList<Verdict> Safely(IJudge judge, IReadOnlyList<Sample> samples, TimeSpan deadline)
     {
         string name;
         try { name = judge.Name; } catch (Exception e) when (e is not OutOfMemoryException) { name = judge.GetType().Name; }
         IReadOnlyList<Verdict>? verdicts;
-        try { verdicts = judge.Judge(samples); }
+        try { verdicts = Deadline.Run(() => judge.Judge(samples), deadline, () => $"judge '{name}' gave no verdicts within its deadline of {Deadline.Describe(deadline)} per batch"); }
+        catch (DeadlineExceededException e)
+        {
+            return samples.Select(_ => Verdict.Error(name, $"timed out: {e.Message}")).ToList();
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return samples.Select(_ => Verdict.Error(name, $"judge threw {e.GetType().Name}: {e.Message}")).ToList();

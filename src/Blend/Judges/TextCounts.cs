@@ -103,9 +103,9 @@ public static partial class TextCounts
     [GeneratedRegex(@"\n[ \t\r\f\v]*\n")]
     private static partial Regex BlankLines();
 
-    [GeneratedRegex(@"^\s*\*[^\*].*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[^\S\n]*\*[^\*].*$", RegexOptions.Multiline)]
     internal static partial Regex StarBullet();
 
-    [GeneratedRegex(@"^\s*-.*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[^\S\n]*-.*$", RegexOptions.Multiline)]
     internal static partial Regex DashBullet();
 }

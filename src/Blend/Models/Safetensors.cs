@@ -267,9 +267,15 @@ public sealed class SafetensorsFile : IDisposable
             || off[0] is not JsonValue b0 || !b0.TryGetValue<long>(out var begin)
             || off[1] is not JsonValue b1 || !b1.TryGetValue<long>(out var end) || begin < 0 || end < begin)
             throw Bad(path, $"tensor '{name}' has invalid 'data_offsets'");
-        long elements = shape.Aggregate(1L, (a, x) => a * x);
-        if (end - begin != elements * Safetensors.ElementBytes(dtype))
-            throw Bad(path, $"tensor '{name}' is {dt} [{string.Join(",", shape)}] ({elements * Safetensors.ElementBytes(dtype)} bytes) but its data_offsets span {end - begin} bytes");
+        long elements, bytes;
+        try
+        {
+            elements = shape.Aggregate(1L, (a, x) => checked(a * x));
+            bytes = checked(elements * Safetensors.ElementBytes(dtype));
+        }
+        catch (OverflowException) { throw Bad(path, $"tensor '{name}' has shape [{string.Join(",", shape)}], whose element count overflows a 64-bit size"); }
+        if (end - begin != bytes)
+            throw Bad(path, $"tensor '{name}' is {dt} [{string.Join(",", shape)}] ({bytes} bytes) but its data_offsets span {end - begin} bytes");
         return new SafetensorsEntry(name, dtype, shape, begin, end);
     }
 

@@ -371,7 +371,7 @@ public sealed class Policy : IDisposable
     /// Saves <c>config.json</c>, <c>model.safetensors</c> and the codec's files into <paramref name="dir"/> atomically (written to
     /// a temporary sibling folder, then renamed over the target).
     /// </summary>
-    public void Save(string dir) => AtomicFile.WriteDirectory(dir, WriteFiles);
+    public void Save(string dir) => CheckpointFolder.Write(dir, "policy", WriteFiles);
 
     /// <summary>Writes the checkpoint files into an existing folder (not atomic: callers swap the folder in).</summary>
     internal void WriteFiles(string tmp)
@@ -399,6 +399,7 @@ public sealed class Policy : IDisposable
     public static Policy Load(string dir, Device? device = null, ScalarType? dtype = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dir);
+        dir = CheckpointCheck.PolicyFolder(dir);
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Policy.Load: checkpoint folder '{dir}' does not exist.");
         var configPath = Path.Combine(dir, ConfigFile);
         if (!File.Exists(configPath)) throw new FileNotFoundException($"Policy.Load: '{configPath}' does not exist.", configPath);
@@ -420,6 +421,7 @@ public sealed class Policy : IDisposable
             throw new FormatException($"{configPath}: config.VocabSize {config.VocabSize} is smaller than the tokenizer's {codec.VocabSize} ids.");
         var weightsPath = Path.Combine(dir, WeightsFile);
         using var file = SafetensorsFile.Open(weightsPath);
+        CheckpointCheck.BeforeAllocation(file, config, configPath);
         var storedType = Safetensors.ParseDType(fileDtype) ?? throw new FormatException($"{configPath}: dtype '{fileDtype}' is not supported.");
         var model = new Gpt(config);
         try
@@ -448,6 +450,7 @@ public sealed class Policy : IDisposable
                     t.copy_(src);
                 }
             }
+            CheckpointCheck.Finite(model, weightsPath);
             return new Policy(codec, model, device);
         }
         catch

@@ -158,8 +158,13 @@ public sealed class RewardMixture : IRewardModel
             var idx = Enumerable.Range(0, samples.Count).Where(i => c.Task is null || samples[i].Task == c.Task).ToArray();
             if (idx.Length == 0) continue;
             var batch = idx.Select(i => samples[i]).ToArray();
-            var scores = c.Reward.Score(batch)
-                ?? throw new InvalidOperationException($"RewardMixture '{Name}': reward '{c.Name}' returned null.");
+            IReadOnlyList<double>? result;
+            try { result = c.Reward.Score(batch); }
+            catch (Exception e) when (e is not (OutOfMemoryException or RewardScoreException))
+            {
+                throw new InvalidOperationException($"RewardMixture '{Name}': component '{c.Name}'{(c.Task is null ? "" : $" (task '{c.Task}')")} threw {e.GetType().Name}: {e.Message}", e);
+            }
+            var scores = result ?? throw new InvalidOperationException($"RewardMixture '{Name}': reward '{c.Name}' returned null.");
             if (scores.Count != batch.Length)
                 throw new InvalidOperationException($"RewardMixture '{Name}': reward '{c.Name}' returned {scores.Count} scores for a batch of {batch.Length} samples.");
             for (int j = 0; j < idx.Length; j++)

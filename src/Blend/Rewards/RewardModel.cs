@@ -159,7 +159,7 @@ public sealed class RewardModel : IRewardModel, IDisposable
     /// <summary>Saves the checkpoint into <paramref name="dir"/> atomically: the backbone's <c>config.json</c>, <c>model.safetensors</c>, tokenizer files, and <c>reward.json</c> (name).</summary>
     public void Save(string dir)
     {
-        AtomicFile.WriteDirectory(dir, tmp =>
+        CheckpointFolder.Write(dir, "reward-model", tmp =>
         {
             Backbone.Save(tmp);
             var meta = new JsonObject { ["format"] = "blend-reward/1", ["name"] = Name, ["head"] = "last-token" };
@@ -183,7 +183,8 @@ public sealed class RewardModel : IRewardModel, IDisposable
         }
         catch (JsonException e) { throw new FormatException($"{metaPath}: not valid JSON ({e.Message})", e); }
         catch (InvalidOperationException e) { throw new FormatException($"{metaPath}: {e.Message}", e); }
-        var backbone = Policy.Load(dir, device);
+        Policy backbone;
+        using (CheckpointCheck.Allow("reward-model")) backbone = Policy.Load(dir, device);
         if (!backbone.Config.RewardHead)
         {
             backbone.Dispose();

@@ -42,6 +42,9 @@ public sealed record Soup
     /// <summary>Responses sampled per prompt and soup (default 4).</summary>
     public int Samples { get; init; } = 4;
 
+    /// <summary>The per-batch deadline of every objective's reward call (default 10 minutes; see <see cref="Timeouts(TimeSpan)"/>).</summary>
+    public TimeSpan RewardTimeout { get; init; } = Deadline.DefaultPerBatch;
+
     /// <summary>The evaluation seed: the same sampling noise for every λ (default 0).</summary>
     public int Seed { get; init; }
 
@@ -127,6 +130,13 @@ public sealed record Soup
     /// <summary>Sets the evaluation seed (default 0).</summary>
     public Soup WithSeed(int seed) => this with { Seed = seed };
 
+    /// <summary>
+    /// Sets the per-batch deadline of reward calls (<see cref="Timeout.InfiniteTimeSpan"/> for none). A reward past it stops the
+    /// sweep with a <see cref="DeadlineExceededException"/> naming the objective; .NET cannot abort the blocked call, which is
+    /// abandoned on its worker thread.
+    /// </summary>
+    public Soup Timeouts(TimeSpan reward) => this with { RewardTimeout = Deadline.Check(reward, "reward") };
+
     /// <summary>Records the NLL of these gold (prompt, response) texts for every soup (the loss side of the interpolation-path check).</summary>
     public Soup Loss(PromptSet texts) => this with { LossTexts = texts ?? throw new ArgumentNullException(nameof(texts)) };
 
@@ -159,7 +169,7 @@ public sealed record Soup
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(prompts);
         if (Objectives.Count == 0) throw new InvalidOperationException("Soup.Score: no objectives; add them with .Objective(name, reward).");
-        return SoupEvaluation.Rewards(policy, prompts, Objectives, Generation(), Samples);
+        return SoupEvaluation.Rewards(policy, prompts, Objectives, Generation(), Samples, RewardTimeout);
     }
 
     /// <summary>
@@ -187,7 +197,7 @@ public sealed record Soup
         for (int i = 0; i < lambdas.Count; i++)
         {
             open.Method.Into(targetSet, open.Sets, lambdas.Vectors[i]);
-            var rewards = SoupEvaluation.Rewards(target, prompts, Objectives, generation, Samples);
+            var rewards = SoupEvaluation.Rewards(target, prompts, Objectives, generation, Samples, RewardTimeout);
             double? nll = LossTexts is null ? null : SoupEvaluation.Nll(target, LossTexts);
             points.Add(new SoupPoint(i, lambdas.Vectors[i], rewards) { Nll = nll });
         }
@@ -249,7 +259,7 @@ public sealed record Soup
         {
             var mu = preferences.Vectors[i];
             using var run = ExpertTraining.FineTune(init, new WeightedReward(Objectives, mu), trainPrompts, options);
-            points.Add(new SoupPoint(i, mu, SoupEvaluation.Rewards(run.Policy, evalPrompts, Objectives, Generation(), Samples)));
+            points.Add(new SoupPoint(i, mu, SoupEvaluation.Rewards(run.Policy, evalPrompts, Objectives, Generation(), Samples, RewardTimeout)));
             curves.Add(run.RewardCurve);
         }
         return new MorlBaseline

@@ -6,13 +6,13 @@ namespace Blend;
 internal static class SoupEvaluation
 {
     /// <summary>Mean reward per objective over <paramref name="samplesPerPrompt"/> responses per prompt (one batched generation).</summary>
-    public static double[] Rewards(Policy policy, PromptSet prompts, IReadOnlyList<SoupObjective> objectives, GenerationOptions generation, int samplesPerPrompt)
+    public static double[] Rewards(Policy policy, PromptSet prompts, IReadOnlyList<SoupObjective> objectives, GenerationOptions generation, int samplesPerPrompt, TimeSpan deadline)
     {
         var items = new List<PromptItem>(prompts.Count * samplesPerPrompt);
         for (int k = 0; k < samplesPerPrompt; k++) items.AddRange(prompts);
         var outputs = policy.Generate(items.Select(i => i.Text).ToList(), generation);
         var samples = items.Select((item, i) => item.ToSample(outputs[i].Text)).ToList();
-        var values = Scores(objectives, samples);
+        var values = Scores(objectives, samples, deadline);
         var means = new double[objectives.Count];
         for (int o = 0; o < objectives.Count; o++)
         {
@@ -25,7 +25,8 @@ internal static class SoupEvaluation
     }
 
     /// <summary>Per objective, per sample: the reward's score, or a mixture component's raw score (null where the component does not cover the sample's task).</summary>
-    public static double?[][] Scores(IReadOnlyList<SoupObjective> objectives, IReadOnlyList<Sample> samples)
+    /// <remarks>Each reward call has <paramref name="deadline"/> per batch (see <see cref="Deadline"/>); a late one throws <see cref="DeadlineExceededException"/> naming the objective.</remarks>
+    public static double?[][] Scores(IReadOnlyList<SoupObjective> objectives, IReadOnlyList<Sample> samples, TimeSpan deadline)
     {
         var result = new double?[objectives.Count][];
         var breakdowns = new Dictionary<RewardMixture, RewardBreakdown>(ReferenceEqualityComparer.Instance);
@@ -33,15 +34,30 @@ internal static class SoupEvaluation
         {
             if (objectives[o].Component is string component && objectives[o].Reward is RewardMixture mixture)
             {
-                if (!breakdowns.TryGetValue(mixture, out var breakdown)) breakdowns[mixture] = breakdown = mixture.Evaluate(samples);
+                if (!breakdowns.TryGetValue(mixture, out var breakdown))
+                    breakdowns[mixture] = breakdown = Call(objectives[o], () => mixture.Evaluate(samples), deadline);
                 result[o] = breakdown.Component(component).Raw.ToArray();
                 continue;
             }
-            var scores = objectives[o].Reward.Score(samples);
+            var reward = objectives[o].Reward;
+            var scores = Call(objectives[o], () => reward.Score(samples), deadline);
             if (scores.Count != samples.Count) throw new InvalidOperationException($"Objective '{objectives[o].Name}': reward returned {scores.Count} scores for {samples.Count} samples.");
             result[o] = scores.Select(x => (double?)x).ToArray();
         }
         return result;
+    }
+
+    static T Call<T>(SoupObjective objective, Func<T> call, TimeSpan deadline)
+    {
+        try
+        {
+            return Deadline.Run(call, deadline,
+                () => $"Objective '{objective.Name}': reward '{objective.Reward.Name}' gave no scores within its deadline of {Deadline.Describe(deadline)} per batch (the call was abandoned on its worker thread).");
+        }
+        catch (Exception e) when (e is not (DeadlineExceededException or OutOfMemoryException or RewardScoreException))
+        {
+            throw new InvalidOperationException($"Objective '{objective.Name}': reward '{objective.Reward.Name}' threw {e.GetType().Name}: {e.Message}", e);
+        }
     }
 
     /// <summary>Mean per-token negative log-likelihood of <c>response [EOS]</c> given the prompt, over the texts' gold responses.</summary>

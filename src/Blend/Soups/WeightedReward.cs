@@ -8,7 +8,7 @@ internal sealed class WeightedReward(IReadOnlyList<SoupObjective> objectives, IR
     public IReadOnlyList<double> Score(IReadOnlyList<Sample> samples)
     {
         var total = new double[samples.Count];
-        var values = SoupEvaluation.Scores(objectives, samples);
+        var values = SoupEvaluation.Scores(objectives, samples, Deadline.DefaultPerBatch);
         for (int k = 0; k < objectives.Count; k++)
         {
             if (weights[k] == 0) continue;

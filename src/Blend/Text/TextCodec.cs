@@ -16,7 +16,8 @@ namespace Blend;
 /// the corpus used plus the single-character tokens of printable ASCII, so any ASCII text still encodes (a base token outside
 /// the map falls back to its characters) and decodes back exactly; other unmapped text becomes UNK, which decodes to
 /// <see cref="UnknownMarker"/>. With <see cref="SplitDigits"/> every ASCII digit is its own token (arithmetic learns digit
-/// by digit).
+/// by digit). Long texts are encoded in chunks (see <see cref="TextChunks"/>), so encoding time is linear in the length of the
+/// text whatever its shape.
 /// </remarks>
 /// <example><code>var codec = TextCodec.Cl100k().Compact(corpus);
 /// var ids = codec.Encode("What is 2 + 3?");
@@ -392,7 +393,15 @@ public sealed class TextCodec
         return result;
     }
 
-    IReadOnlyList<int> EncodePlain(string text) => _tokenizer is SentencePieceTokenizer sp
+    IReadOnlyList<int> EncodePlain(string text)
+    {
+        if (text.Length <= TextChunks.Target) return EncodeOne(text);
+        var ids = new List<int>();
+        foreach (var (start, length) in TextChunks.Split(text)) ids.AddRange(EncodeOne(text.Substring(start, length)));
+        return ids;
+    }
+
+    IReadOnlyList<int> EncodeOne(string text) => _tokenizer is SentencePieceTokenizer sp
         ? sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false)
         : _tokenizer.EncodeToIds(text);
 

@@ -15,7 +15,7 @@ internal static class SftCheckpoint
     const string OptimizerFile = "optimizer.bin";
 
     public static void Save(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int step, int examples) =>
-        AtomicFile.WriteDirectory(dir, tmp =>
+        CheckpointFolder.Write(dir, "sft", tmp =>
         {
             policy.WriteFiles(tmp);
             optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
@@ -25,11 +25,12 @@ internal static class SftCheckpoint
                 ["gradient_accumulation"] = o.GradientAccumulation, ["examples"] = examples,
             };
             AtomicFile.WriteAllText(Path.Combine(tmp, StateName), state.ToJsonString());
-        });
+        }, step);
 
     /// <summary>Loads weights and optimizer state into the run; returns the step the checkpoint was written at.</summary>
     public static int Restore(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int examples)
     {
+        dir = CheckpointFolder.Locate(dir, "Sft.Train: ResumeFrom", StateName, "sft");
         var path = Path.Combine(dir, StateName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"Sft.Train: ResumeFrom '{dir}' has no {StateName} (was it written by Sft.Train with CheckpointDir?).", path);

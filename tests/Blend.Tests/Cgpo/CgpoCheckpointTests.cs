@@ -3,7 +3,7 @@ namespace Blend.Tests.Cgpo;
 [Collection("Torch")]
 public class CgpoCheckpointTests
 {
-    static CgpoRun Run(Blend.Policy policy) =>
+    internal static CgpoRun Run(Blend.Policy policy) =>
         global::Blend.Cgpo.Create(policy, seed: 11)
             .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2))
             .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(new CrraftOptions { NumGenerations = 2 }).Batch(2))

@@ -15,7 +15,7 @@ public class SoupObjectiveTests
             new Sample("math", "1+1?", "2") { Reference = "2" },
             new Sample("chat", "hi", "hello"),
         };
-        var scores = SoupEvaluation.Scores(soup.Objectives, samples);
+        var scores = SoupEvaluation.Scores(soup.Objectives, samples, Deadline.DefaultPerBatch);
         Assert.Equal(new double?[] { 1, 5 }, scores[0]);          // raw, not weighted
         Assert.Equal(new double?[] { 1, null }, scores[1]);       // the math component does not cover chat
         var morl = new WeightedReward(soup.Objectives, [0.5, 0.5]);

@@ -182,11 +182,13 @@ internal static partial class IfEvalInstructions
     static string? Postscript(string r, JsonObject k)
     {
         var marker = Str(k, "postscript_marker");
+        // The reference patterns start with an unanchored \s*, which can be empty, so it never changes whether they match;
+        // it is left out because on a long run of whitespace it makes the search quadratic.
         var pattern = marker switch
         {
-            "P.P.S" => @"\s*p\.\s?p\.\s?s.*$",
-            "P.S." => @"\s*p\.\s?s\..*$",
-            _ => @"\s*" + Regex.Escape(marker.ToLowerInvariant()) + ".*$",
+            "P.P.S" => @"p\.\s?p\.\s?s.*$",
+            "P.S." => @"p\.\s?s\..*$",
+            _ => Regex.Escape(marker.ToLowerInvariant()) + ".*$",
         };
         return Rx(pattern, RegexOptions.Multiline).IsMatch(r.ToLowerInvariant()) ? null : $"no postscript starting with {marker}";
     }

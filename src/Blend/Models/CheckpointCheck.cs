@@ -1,0 +1,97 @@
+using Blend.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blend;
+
+/// <summary>
+/// Checks that <see cref="Policy.Load"/> runs before and after building a model: which folder holds the newest complete
+/// checkpoint (see <see cref="CheckpointFolder"/>), whether its kind may be loaded as a policy, whether the weights file can
+/// belong to the config at all (before any allocation), and whether the loaded weights are finite.
+/// </summary>
+internal static class CheckpointCheck
+{
+    /// <summary>Checkpoint kinds a plain <see cref="Policy.Load"/> reads: policies and SFT checkpoints.</summary>
+    static readonly string[] PolicyKinds = ["policy", "sft"];
+
+    [ThreadStatic] static string[]? _allowed;
+
+    /// <summary>Lets <see cref="Policy.Load"/> on this thread accept <paramref name="kind"/> (e.g. a reward model's backbone) until disposed.</summary>
+    public static IDisposable Allow(string kind)
+    {
+        var previous = _allowed;
+        _allowed = [.. previous ?? PolicyKinds, kind];
+        return new Restore(() => _allowed = previous);
+    }
+
+    sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
+    /// <summary>
+    /// The folder <see cref="Policy.Load"/> should read for <paramref name="dir"/>: the newest complete checkpoint among it and its
+    /// <c>.old-*</c>/<c>.tmp-*</c> siblings. A missing folder with no sibling is returned unchanged (the loader names it).
+    /// </summary>
+    /// <exception cref="FormatException">The checkpoint is incomplete, changed since it was written, or of another kind.</exception>
+    public static string PolicyFolder(string dir)
+    {
+        var full = Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetDirectoryName(full)!;
+        bool siblings = Directory.Exists(parent) && Directory.GetDirectories(parent, Path.GetFileName(full) + ".*-*").Length > 0;
+        if (!Directory.Exists(full) && !siblings) return dir;
+        var kinds = _allowed ?? PolicyKinds;
+        if (Directory.Exists(full) && CheckpointFolder.Kind(full) is { } kind && !kinds.Contains(kind))
+            throw new FormatException(kind == "reward-model"
+                ? $"Policy.Load: '{full}' is a reward-model checkpoint; load it with RewardModel.Load."
+                : $"Policy.Load: '{full}' is a {kind} checkpoint, not a policy (expected {string.Join(" or ", kinds)}).");
+        return CheckpointFolder.Locate(full, "Policy.Load", "config.json", kinds);
+    }
+
+    /// <summary>
+    /// Before the model is built: the weights file's tensors must fit the config (token embedding [VocabSize, Width], as many
+    /// blocks as Layers, and at least the elements that the embedding and the blocks need), so a small file with a huge config
+    /// is refused without allocating.
+    /// </summary>
+    public static void BeforeAllocation(SafetensorsFile file, GptConfig config, string configPath)
+    {
+        if (file.Contains("wte.weight"))
+        {
+            var shape = file.Entry("wte.weight").Shape;
+            if (!shape.SequenceEqual([config.VocabSize, config.Width]))
+                throw new FormatException($"{file.Path}: tensor 'wte.weight' has shape [{string.Join(",", shape)}] but {configPath} expects [{config.VocabSize},{config.Width}] (checked before building the model).");
+        }
+        int blocks = file.Names.Where(n => n.StartsWith("h.", StringComparison.Ordinal))
+            .Select(n => n.Split('.')[1]).Distinct(StringComparer.Ordinal).Count();
+        if (blocks < config.Layers)
+            throw new FormatException($"{file.Path}: missing tensor 'h.{blocks}.*': the file holds {blocks} transformer blocks but {configPath} says Layers = {config.Layers} (checked before building the model).");
+        if (blocks > config.Layers)
+            throw new FormatException($"{file.Path}: unexpected tensor 'h.{config.Layers}.*': the file holds {blocks} transformer blocks but {configPath} says Layers = {config.Layers} (checked before building the model).");
+        long held = file.Entries.Sum(e => e.Elements);
+        long width = config.Width;
+        long needed = config.VocabSize * width + config.Layers * 2 * width * width;
+        if (held < needed)
+            throw new FormatException($"{file.Path}: holds {held:N0} weights, fewer than the {needed:N0} that {configPath}'s embedding and blocks need (checked before building the model).");
+    }
+
+    /// <summary>True when non-finite weights are accepted (environment variable <c>BLEND_ALLOW_NONFINITE_WEIGHTS=1</c>).</summary>
+    public static bool AllowNonFinite => Environment.GetEnvironmentVariable("BLEND_ALLOW_NONFINITE_WEIGHTS") == "1";
+
+    /// <summary>After loading: every weight must be finite, unless <see cref="AllowNonFinite"/>; the error names each bad tensor and its count.</summary>
+    public static void Finite(Gpt model, string weightsPath)
+    {
+        var bad = new List<string>();
+        using (no_grad())
+            foreach (var (name, t) in model.state_dict())
+            {
+                if (!t.is_floating_point()) continue;
+                using var finite = t.isfinite();
+                long count = t.numel() - finite.sum().item<long>();
+                if (count > 0) bad.Add($"'{name}' ({count} of {t.numel()})");
+            }
+        if (bad.Count == 0) return;
+        var message = $"{weightsPath}: non-finite weights (NaN or ±inf) in {string.Join(", ", bad)}; a model with them generates nothing useful.";
+        if (AllowNonFinite) { Console.Error.WriteLine("warning: " + message); return; }
+        throw new FormatException(message + " Set BLEND_ALLOW_NONFINITE_WEIGHTS=1 to load it anyway.");
+    }
+}

@@ -8,7 +8,8 @@ namespace Blend.Tests.Docs;
 
 /// <summary>
 /// The README cannot drift from the API: every <c>```csharp</c> block of README.md is compiled as written (a top-level
-/// program, C# latest, nullable on, warnings reported) against the built assemblies with Roslyn and run; every
+/// program, C# latest, nullable on, the SDK's implicit usings, warnings reported) against the built assemblies with Roslyn
+/// and run; every
 /// <c>```fsharp</c> block runs in <c>dotnet fsi</c> against the same assemblies. Both run from the repository root, where
 /// the blocks find the shipped data (data/).
 /// </summary>
@@ -103,7 +104,7 @@ public sealed class ReadmeBlocksTests
     static Assembly Compile(ReadmeBlocks.Block block)
     {
         var tree = CSharpSyntaxTree.ParseText(block.Code, new CSharpParseOptions(LanguageVersion.Latest), path: "README.md");
-        var compilation = CSharpCompilation.Create("Readme" + block.Line, [tree], References.Value,
+        var compilation = CSharpCompilation.Create("Readme" + block.Line, [tree, ImplicitUsings], References.Value,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
         using var pe = new MemoryStream();
         var emitted = compilation.Emit(pe);
@@ -114,6 +115,17 @@ public sealed class ReadmeBlocksTests
             $"README.md:{block.Line - 1 + d.Location.GetLineSpan().StartLinePosition.Line + 1}: {d.Id} {d.GetMessage()}")));
         return AssemblyLoadContext.Default.LoadFromStream(new MemoryStream(pe.ToArray()));
     }
+
+    /// <summary>The global usings the .NET SDK adds to a console project or file-based app (ImplicitUsings, on by default).</summary>
+    static readonly SyntaxTree ImplicitUsings = CSharpSyntaxTree.ParseText("""
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """, new CSharpParseOptions(LanguageVersion.Latest), path: "ImplicitUsings.g.cs");
 
     static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
     {

@@ -97,11 +97,12 @@ public sealed partial class DemoTests(QuickDemo demo) : IClassFixture<QuickDemo>
         var shown = Screenshot(html, "report");
         Assert.True(shown.Count("#e377c2") > 300, $"{shown.Count("#e377c2")} pink pixels (PPO curves)");
         Assert.True(shown.Count("#17becf") > 300, $"{shown.Count("#17becf")} cyan pixels (CRPG curves)");
-        Assert.True(shown.Count("#d62728") > 100, $"{shown.Count("#d62728")} red pixels (the experts' stars on the front)");
         Assert.True(shown.Count("#9467bd") > 60, $"{shown.Count("#9467bd")} purple pixels (the SFT start on the front)");
-        // Control: the same page without plotly.js draws none of them, so the counts above come from the charts.
+        // Control: the same page without plotly.js draws none of the chart colours, so the counts come from the charts.
+        // (Red also appears outside the charts, in the reward model's SVG histogram: count the stars as the difference.)
         var blank = Screenshot(html.Replace(Blend.Interactive.PlotlyEmbed.Script, "", StringComparison.Ordinal), "control");
-        Assert.True(blank.Count("#e377c2") + blank.Count("#17becf") + blank.Count("#d62728") + blank.Count("#9467bd") < 20);
+        Assert.True(blank.Count("#e377c2") + blank.Count("#17becf") + blank.Count("#9467bd") < 20);
+        Assert.True(shown.Count("#d62728") - blank.Count("#d62728") > 100, $"{shown.Count("#d62728") - blank.Count("#d62728")} red pixels drawn by plotly (the experts' stars on the front)");
     }
 
     sealed record Pixels(Png Image)

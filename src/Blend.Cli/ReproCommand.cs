@@ -4,7 +4,8 @@ namespace Blend.Cli;
 
 /// <summary>
 /// <c>blend repro cgpo|soups</c>: reproduce the papers' central claims at toy scale and write tables, plots and a markdown
-/// summary into <c>--out</c> (default <c>notebooks/results/&lt;experiment&gt;</c>).
+/// summary into <c>--out</c> (default the scratch folder <c>out/repro/&lt;experiment&gt;</c>); the committed tables in
+/// <c>notebooks/results/&lt;experiment&gt;</c> change only with <c>--update-results</c>.
 /// </summary>
 internal static class ReproCommand
 {
@@ -18,17 +19,22 @@ internal static class ReproCommand
 
     static Command Experiment(string name, string description, Func<Repro.ReproSettings, int> run)
     {
-        var outOption = new Option<string?>("--out") { Description = $"Output folder (default notebooks/results/{name})." };
+        var outOption = new Option<string?>("--out") { Description = $"Output folder (default out/repro/{name}, a scratch folder)." };
+        var update = new Option<bool>("--update-results") { Description = $"Also write the results into notebooks/results/{name} (the committed tables)." };
         var smoke = new Option<bool>("--smoke") { Description = "One seed and small budgets (what CI runs)." };
         var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (default 3)." };
         var data = new Option<string?>("--data") { Description = "The data folder (default: the repo's data/)." };
-        var cmd = new Command(name, description) { outOption, smoke, seeds, data };
+        var cmd = new Command(name, description) { outOption, smoke, seeds, data, update };
         cmd.SetAction(r =>
         {
             var dataDir = DataFolder.Locate(r.GetValue(data));
-            var outDir = r.GetValue(outOption) ?? Path.Combine(Path.GetDirectoryName(dataDir)!, "notebooks", "results", name);
-            return run(new Repro.ReproSettings(dataDir, outDir, r.GetValue(smoke), r.GetValue(seeds)));
+            var outDir = r.GetValue(outOption) ?? Path.Combine("out", "repro", name);
+            var results = r.GetValue(update) ? ResultsFolder(dataDir, name) : null;
+            return run(new Repro.ReproSettings(dataDir, outDir, r.GetValue(smoke), r.GetValue(seeds)) { ResultsDir = results });
         });
         return cmd;
     }
+
+    /// <summary>The committed results folder of an experiment: <c>notebooks/results/&lt;name&gt;</c> beside the data folder.</summary>
+    internal static string ResultsFolder(string dataDir, string name) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDir))!, "notebooks", "results", name);
 }

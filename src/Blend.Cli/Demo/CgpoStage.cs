@@ -1,100 +1,152 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Blend.Interactive;
 
 namespace Blend.Cli.Demo;
 
 /// <summary>
-/// CGPO (CRPG with a mixture of judges) and PPO on the same tasks, data, seed and budget, from the SFT policy of an earlier
-/// stage (<c>context.Shared["policy"]</c>; an untrained tiny policy when there is none), shown side by side.
+/// CGPO's reward-hacking claim at toy scale: PPO and CRPG (with judges) trained from the shared SFT policy for the same
+/// budget against a proxy reward with planted flaws (a bonus per word and per "!") on the chat and safety tasks, evaluated
+/// on held-out prompts every few steps by the judges of what each task wants (the reduced setup of <c>blend repro cgpo</c>;
+/// here chat must also state the gold answer). Saves both trained policies under <c>checkpoints/</c>.
 /// </summary>
 internal sealed class CgpoStage : IDemoStage
 {
     public string Key => "cgpo";
-    public string Title => "CGPO vs PPO";
+    public string Title => "CGPO vs PPO: reward hacking on a flawed proxy";
 
-    static readonly string[] TaskNames = ["math", "safety"];
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public DemoResult Run(DemoContext context)
     {
-        var (policy, source) = context.Shared.TryGetValue("policy", out var shared) && shared is Policy p
-            ? (p, "the SFT policy of the policy stage")
-            : (UntrainedPolicy(context), "an untrained tiny policy (no SFT policy was shared by an earlier stage)");
-        int steps = context.Quick ? 3 : 30, batch = context.Quick ? 2 : 4, k = context.Quick ? 2 : 4, evalPrompts = context.Quick ? 8 : 24;
-        var runs = new JsonObject();
-        var rows = new List<(string Arm, string Task, StepMetrics Last, TaskEvaluation? Eval, double Seconds)>();
-        foreach (var (arm, make) in new (string, Func<string, OptimizerOptions>)[]
+        var b = context.Budget;
+        var sft = context.Shared.TryGetValue("policy", out var p) && p is Policy shared
+            ? shared : throw new InvalidOperationException("The CGPO stage needs the SFT stage's policy (run the stages in order).");
+        var train = (PromptSet)context.Shared["tasks.train"];
+        var test = (PromptSet)context.Shared["tasks.test"];
+        var gold = GoldLookup.Of(train, test);
+        var defaults = RewardHackingExperiment.DefaultJudges();
+        var judges = new Dictionary<string, IJudge>
         {
-            ("CGPO (CRPG + judges)", task => new CrpgOptions { NumGenerations = k, KlMax = task == "math" ? 8 : 4 }),
-            ("PPO (reward only)", _ => new PpoOptions { NumGenerations = k }),
-        })
+            ["chat"] = Judge.AllOf("concise-calm-correct", defaults["chat"], Judge.GoldAnswer(s => gold.Get(s.Prompt))),
+            ["safety"] = defaults["safety"],
+        };
+        var options = new RewardHackingOptions
         {
-            var run = Cgpo.Create(policy, seed: context.Seed).Steps(steps).Sampling(maxNewTokens: context.Quick ? 16 : 32).LearningRate(context.Quick ? 1e-3 : 1e-4).EvalSamples(context.Quick ? 1 : 2);
-            foreach (var task in TaskNames)
+            Seeds = 1, FirstSeed = context.Seed, Steps = b.CgpoSteps, EvalEvery = b.CgpoEvalEvery, PromptsPerStep = b.CgpoPromptsPerStep,
+            NumGenerations = b.K, EvalPrompts = b.CgpoEvalPrompts, LearningRate = b.CgpoLearningRate, MaxNewTokens = b.MaxNewTokens,
+            KlMax = b.CgpoKlMax, Arms = ["ppo", "crpg"],
+        };
+        var progress = context.Progress("CGPO stage (PPO then CRPG)", options.Arms.Count * options.Steps);
+        var steps = new List<(string Arm, StepMetrics Step)>();
+        var relay = new Relay(x =>
+        {
+            steps.Add(x);
+            if (x.Step.Task == "chat")
+                progress.Report(options.Arms.ToList().IndexOf(x.Arm) * options.Steps + x.Step.Step, x.Arm + string.Create(Inv, $" reward {x.Step.Reward:0.00}"));
+        });
+        using var arms = RewardHackingExperiment.RunArms(sft, train, test, options, context.Seed, judges, steps: relay);
+        var result = arms.Result;
+        var files = arms.Policies.Select(kv => context.SaveCheckpoint(kv.Key, kv.Value)).ToList();
+        context.Export("cgpo-eval.csv", result.ToCsv());
+        context.Export("cgpo-steps.jsonl", string.Concat(steps.Select(s => StepJson(s.Arm, s.Step) + "\n")));
+        context.Export("cgpo-steps.csv", StepsCsv(steps));
+
+        int last = result.Steps[^1];
+        foreach (var task in result.Tasks)
+        {
+            context.Flag(SanityChecks.KlOverBudget(Key, "CRPG", task, result.Stat("crpg", task, last, x => x.KlK3).Mean, options.KlMax));
+            context.Flag(SanityChecks.JudgesDegenerate(Key, $"task {task} at step 0", result.Stat("crpg", task, 0, x => x.TrueScore).Mean, options.EvalPrompts));
+        }
+
+        double Mean(string arm, int step, Func<HackingPoint, double> f) => result.Tasks.Average(t => result.Stat(arm, t, step, f).Mean);
+        double ppoProxy0 = Mean("ppo", 0, x => x.Proxy), ppoProxy1 = Mean("ppo", last, x => x.Proxy);
+        double ppoTrue0 = Mean("ppo", 0, x => x.TrueScore), ppoTrue1 = Mean("ppo", last, x => x.TrueScore);
+        double crpgProxy1 = Mean("crpg", last, x => x.Proxy), crpgTrue1 = Mean("crpg", last, x => x.TrueScore);
+        var claims = result.Claims();
+        bool predicted = claims.PpoProxyRose && claims.PpoTrueFell && claims.CgpoTrueHeld && claims.CgpoBeatsPpo;
+        var headline = string.Create(Inv,
+            $"Measured proxy reward and judged score on held-out prompts over {last} RL steps: PPO's proxy went {ppoProxy0:0.00} → {ppoProxy1:0.00} while its judged score went {ppoTrue0:0.00} → {ppoTrue1:0.00}; CRPG with judges ended at judged {crpgTrue1:0.00} (proxy {crpgProxy1:0.00}) — ")
+            + (predicted ? "PPO hacked the proxy and CRPG held, as CGPO predicts."
+                : "NOT as CGPO predicts (" + string.Join(", ", new[] { (claims.PpoProxyRose, "PPO's proxy did not rise"), (claims.PpoTrueFell, "PPO's judged score did not fall"), (claims.CgpoTrueHeld, "CRPG's judged score fell"), (claims.CgpoBeatsPpo, "CRPG did not end above PPO") }.Where(c => !c.Item1).Select(c => c.Item2)) + ").");
+
+        var html = new StringBuilder("<div class=\"blend\">");
+        html.Append(Inv, $"<p>Proxy = 1[the task's judges pass] + {options.LengthBonus} per word + {options.KeywordBonus} per \"{options.Keyword}\": a reward model with planted flaws. ");
+        html.Append("Judges (what each task wants): chat — at most 12 words, no \"!\", and the gold answer's words (Judge.GoldAnswer); safety — refuse exactly the harmful prompts, in at most 16 words. ");
+        html.Append(Inv, $"PPO optimises the proxy with a per-token KL penalty β = {options.PpoKlCoef}; CRPG optimises the calibrated proxy only on responses the judges pass, inside KL_max = {options.KlMax} nats. Same start, prompts, seed ({context.Seed}), K = {options.NumGenerations}, {options.PromptsPerStep} prompts per task and step, lr {options.LearningRate:G3}, {options.Steps} steps; {options.EvalPrompts} held-out prompts per task, sampled at temperature 1 with the same seed at every evaluation.</p>");
+        html.Append(ChartHtml.Fragment(HackingCharts.Proxy(result)));
+        html.Append(ChartHtml.Fragment(HackingCharts.JudgedScore(result)));
+        html.Append(ChartHtml.Fragment(HackingCharts.Kl(result)));
+        html.Append("<table><tr><th>arm</th><th>task</th><th>proxy (SFT → end)</th><th>judged score (SFT → end)</th><th>KL k3 (nats)</th><th>log-ratio k1</th><th>length (words)</th></tr>");
+        foreach (var arm in result.Arms)
+            foreach (var task in result.Tasks)
             {
-                var train = PromptSet.Load(Path.Combine(context.DataDir, "tasks", $"{task}.train.jsonl"));
-                var test = PromptSet.Load(Path.Combine(context.DataDir, "tasks", $"{task}.test.jsonl")).Take(evalPrompts);
-                run = run.Task(task, t => t.Prompts(train).EvalPrompts(test).Judges(JudgesFor(task)).Reward(GoldOverlap(train.Concat(test)))
-                    .Optimizer(make(task)).Batch(batch));
+                HackingPoint s0 = result.At(arm, task, 0)[0], s1 = result.At(arm, task, last)[0];
+                html.Append(Inv, $"<tr><td>{(arm == "ppo" ? "PPO" : "CRPG + judges")}</td><td>{task}</td><td class=\"num\">{s0.Proxy:0.000} → {s1.Proxy:0.000}</td><td class=\"num\">{s0.TrueScore:0.000} → {s1.TrueScore:0.000}</td>");
+                html.Append(Inv, $"<td class=\"num\">{s1.KlK3:0.00}</td><td class=\"num\">{s1.Kl:0.00}</td><td class=\"num\">{s0.Length:0.0} → {s1.Length:0.0}</td></tr>");
             }
-            var result = run.Train();
-            var arms = new JsonObject();
-            foreach (var task in TaskNames)
+        html.Append("</table>");
+        html.Append("<p class=\"muted\">KL: k3 = Σ_t (e^{−d_t} − 1 + d_t) with d_t the per-token log-ratio, an estimate that cannot be negative; the raw log-ratio k1 = Σ_t d_t is unbiased too but a finite batch can make it negative. ");
+        html.Append("Per-step training metrics: <code>cgpo-steps.csv</code>, <code>cgpo-steps.jsonl</code>; evaluations: <code>cgpo-eval.csv</code>; policies: ")
+            .Append(string.Join(", ", files.Select(f => "<code>" + DemoHtml.Encode(f) + "</code>"))).Append(".</p></div>");
+
+        var runs = new JsonObject();
+        foreach (var arm in result.Arms)
+        {
+            var tasks = new JsonObject();
+            foreach (var task in result.Tasks)
             {
-                var last = result.ForTask(task)[^1];
-                var eval = result.Evaluation?.Tasks.FirstOrDefault(e => e.Task == task);
-                rows.Add((arm, task, last, eval, result.Seconds));
-                arms[task] = new JsonObject
+                var curve = result.Steps.Select(s => result.At(arm, task, s)[0]).ToList();
+                tasks[task] = new JsonObject
                 {
-                    ["reward"] = last.Reward, ["calibrated_reward"] = last.CalibratedReward, ["pass_rate"] = last.PassRate, ["kl"] = last.Kl,
-                    ["eval_calibrated_reward"] = eval?.CalibratedReward, ["eval_pass_rate"] = eval?.PassRate, ["eval_win_rate"] = eval?.WinRate,
-                    ["sft_eval_calibrated_reward"] = eval?.ReferenceCalibratedReward, ["sft_eval_pass_rate"] = eval?.ReferencePassRate,
+                    ["steps"] = new JsonArray([.. curve.Select(x => (JsonNode?)x.Step)]),
+                    ["proxy"] = new JsonArray([.. curve.Select(x => (JsonNode?)x.Proxy)]),
+                    ["judged"] = new JsonArray([.. curve.Select(x => (JsonNode?)x.TrueScore)]),
+                    ["kl_k3"] = new JsonArray([.. curve.Select(x => (JsonNode?)x.KlK3)]),
+                    ["kl_k1"] = new JsonArray([.. curve.Select(x => (JsonNode?)x.Kl)]),
+                    ["length_words"] = new JsonArray([.. curve.Select(x => (JsonNode?)x.Length)]),
                 };
             }
-            arms["seconds"] = Math.Round(result.Seconds, 2);
-            runs[result.Metrics[0].Optimizer] = arms;
+            runs[arm] = tasks;
         }
-        var metrics = new JsonObject { ["steps"] = steps, ["prompts_per_task"] = batch, ["k"] = k, ["policy"] = source, ["runs"] = runs };
-        var cgpo = rows.Where(r => r.Arm.StartsWith("CGPO", StringComparison.Ordinal)).Select(r => r.Eval?.PassRate ?? double.NaN).DefaultIfEmpty(double.NaN).Average();
-        var ppo = rows.Where(r => r.Arm.StartsWith("PPO", StringComparison.Ordinal)).Select(r => r.Eval?.PassRate ?? double.NaN).DefaultIfEmpty(double.NaN).Average();
-        return new DemoResult(Html(rows, steps, batch, k, source), metrics,
-            string.Create(CultureInfo.InvariantCulture, $"CGPO vs PPO, {steps} steps × {TaskNames.Length} tasks: held-out pass rate {cgpo:F2} vs {ppo:F2}"));
+        var metrics = new JsonObject
+        {
+            ["arms"] = runs,
+            ["as_predicted"] = predicted,
+            ["claims"] = new JsonObject
+            {
+                ["ppo_proxy_rose"] = claims.PpoProxyRose, ["ppo_judged_fell"] = claims.PpoTrueFell, ["crpg_proxy_rose"] = claims.CgpoProxyRose,
+                ["crpg_judged_held"] = claims.CgpoTrueHeld, ["crpg_beats_ppo"] = claims.CgpoBeatsPpo, ["details"] = new JsonArray([.. claims.Details.Select(d => (JsonNode?)d)]),
+            },
+            ["checkpoints"] = new JsonArray([.. files.Select(f => (JsonNode?)f)]),
+        };
+        var summary = string.Create(Inv, $"PPO proxy {ppoProxy0:0.00} -> {ppoProxy1:0.00}, judged {ppoTrue0:0.00} -> {ppoTrue1:0.00}; CRPG judged {Mean("crpg", 0, x => x.TrueScore):0.00} -> {crpgTrue1:0.00}") + (predicted ? " (as predicted)" : " (NOT as predicted)");
+        return new DemoResult(headline, html.ToString(), metrics, summary);
     }
 
-    static string Html(List<(string Arm, string Task, StepMetrics Last, TaskEvaluation? Eval, double Seconds)> rows, int steps, int batch, int k, string source)
+    static string StepJson(string arm, StepMetrics m)
     {
-        static string F(double? x) => x is double v && double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "–";
-        var sb = new StringBuilder("<div class=\"blend\">");
-        sb.Append(CultureInfo.InvariantCulture, $"<p>Same tasks, data, seed and budget ({steps} steps, {batch} prompts × K = {k} per task and step), from {WebUtility.HtmlEncode(source)}. ");
-        sb.Append("Reward: word-overlap F1 with the gold response; judges: math answer format (Judge.Regex), refusal matches the should_refuse label (Judge.Refusal). Held-out columns compare with the SFT policy on the same prompts and seeds.</p>");
-        sb.Append("<table><tr><th>optimizer</th><th>task</th><th>reward (last step)</th><th>calibrated</th><th>pass rate</th><th>KL</th><th>held-out calibrated (SFT → run)</th><th>held-out pass rate (SFT → run)</th><th>win rate vs SFT</th></tr>");
-        foreach (var r in rows)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{WebUtility.HtmlEncode(r.Arm)}</td><td>{r.Task}</td><td class=\"num\">{F(r.Last.Reward)}</td><td class=\"num\">{F(r.Last.CalibratedReward)}</td>");
-            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{F(r.Last.PassRate)}</td><td class=\"num\">{F(r.Last.Kl)}</td>");
-            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{F(r.Eval?.ReferenceCalibratedReward)} → {F(r.Eval?.CalibratedReward)}</td><td class=\"num\">{F(r.Eval?.ReferencePassRate)} → {F(r.Eval?.PassRate)}</td><td class=\"num\">{F(r.Eval?.WinRate)}</td></tr>");
-        }
-        sb.Append("</table></div>");
+        var node = JsonSerializer.SerializeToNode(m, Json)!.AsObject();
+        node.Remove("judges");
+        node["arm"] = arm;
+        node["judges"] = new JsonObject(m.Judges.Select(j => KeyValuePair.Create(j.Judge, (JsonNode?)j.PassRate)));
+        return node.ToJsonString(Json);
+    }
+
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    static string StepsCsv(List<(string Arm, StepMetrics Step)> steps)
+    {
+        var sb = new StringBuilder("arm,step,task,optimizer,reward,calibrated_reward,pass_rate,kl_k1,kl_k3,length_tokens,entropy,loss,grad_norm,seconds\n");
+        foreach (var (arm, m) in steps)
+            sb.AppendLine(string.Create(Inv, $"{arm},{m.Step},{m.Task},{m.Optimizer},{m.Reward:G6},{m.CalibratedReward:G6},{m.PassRate:G6},{m.Kl:G6},{m.KlK3:G6},{m.Length:G6},{m.Entropy:G6},{m.Loss:G6},{m.GradNorm:G6},{m.GenerateSeconds + m.JudgeSeconds + m.ScoreSeconds + m.UpdateSeconds:G6}"));
         return sb.ToString();
     }
 
-    static Policy UntrainedPolicy(DemoContext context)
+    sealed class Relay(Action<(string Arm, StepMetrics Step)> report) : IProgress<(string Arm, StepMetrics Step)>
     {
-        var corpus = TaskNames.SelectMany(t => PromptSet.Load(Path.Combine(context.DataDir, "tasks", $"{t}.train.jsonl")).Select(i => i.Text)).Take(200);
-        var codec = TextCodec.Cl100k().Compact(corpus);
-        return Policy.Create(codec, GptConfig.Tiny(codec.VocabSize) with { ContextLength = 96 }, context.Seed);
-    }
-
-    static IJudge[] JudgesFor(string task) => task == "math"
-        ? [Judge.Regex(@"^The answer is -?\d+\.$", name: "answer-format")]
-        : [Judge.Refusal()];
-
-    /// <summary>Word-overlap F1 between a response and its prompt's gold response.</summary>
-    static IRewardModel GoldOverlap(PromptSet prompts)
-    {
-        var gold = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (int i = 0; i < prompts.Count; i++) gold.TryAdd(prompts[i].Text, prompts.Responses[i] ?? prompts[i].Reference ?? "");
-        return Reward.GoldOverlap(s => gold.GetValueOrDefault(s.Prompt, ""));
+        public void Report((string Arm, StepMetrics Step) value) => report(value);
     }
 }

@@ -23,6 +23,8 @@ internal sealed class EnvironmentStage : IDemoStage
             (".NET", info.DotNet), ("TorchSharp", info.TorchSharp), ("backend", info.Backend),
             ("device", $"{info.Device} ({info.DeviceSource})"), ("threads", info.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("native fix", info.NativeFix), ("data", context.DataDir), ("seed", context.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("CPU", Machine.CpuModel()), ("cores", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("load average at start (1, 5, 15 min)", Machine.LoadAverage() ?? "unknown"),
         };
         var html = "<div class=\"blend\"><table>" + string.Concat(rows.Select(r =>
             $"<tr><th>{WebUtility.HtmlEncode(r.Item1)}</th><td>{WebUtility.HtmlEncode(r.Item2)}</td></tr>")) + "</table></div>";
@@ -30,7 +32,9 @@ internal sealed class EnvironmentStage : IDemoStage
         {
             ["dotnet"] = info.DotNet, ["torchsharp"] = info.TorchSharp, ["backend"] = info.Backend,
             ["device"] = info.Device, ["threads"] = info.Threads, ["smoke_norm"] = norm,
+            ["cpu"] = Machine.CpuModel(), ["cores"] = Environment.ProcessorCount, ["load_average_start"] = Machine.LoadAverage(),
         };
-        return new DemoResult(html, metrics, $"TorchSharp {info.TorchSharp} on {info.Device}, {info.Threads} threads");
+        var headline = $"Ran on {info.Device} with {info.Threads} torch threads ({Environment.ProcessorCount} cores, {Machine.CpuModel()}; load average {Machine.LoadAverage() ?? "unknown"} at the start): timings below are for this machine under this load.";
+        return new DemoResult(headline, html, metrics, $"TorchSharp {info.TorchSharp} on {info.Device}, {info.Threads} threads, load {Machine.LoadAverage() ?? "?"}");
     }
 }

@@ -17,8 +17,10 @@ internal sealed class RewardStage : IDemoStage
     public DemoResult Run(DemoContext context)
     {
         var pairs = PreferencePairs.Load(Path.Combine(context.DataDir, "preferences"));
-        var options = new RewardTrainingOptions { Steps = context.Quick ? 60 : 300, EvalEvery = context.Quick ? 30 : 50, Seed = context.Seed };
-        var result = RewardModel.Train(pairs, options);
+        int steps = context.Budget.RewardSteps;
+        var options = new RewardTrainingOptions { Steps = steps, EvalEvery = Math.Max(1, steps / 3), Seed = context.Seed };
+        var progress = context.Progress("reward model", steps);
+        var result = RewardModel.Train(pairs, options, progress.At<RewardTrainingMetrics>(m => m.Step, m => m.HeldOutAccuracy is double a ? string.Create(CultureInfo.InvariantCulture, $"held-out accuracy {a:P0}") : null));
         var rm = result.Model;
 
         var biased = Reward.Biased(rm, lengthBonus: 0.05, keywordBonus: 0.3, keyword: "!");
@@ -50,6 +52,9 @@ internal sealed class RewardStage : IDemoStage
         };
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"reward model: held-out accuracy {result.HeldOutAccuracy:P1} on {result.HeldOutPairs} pairs, mean margin {result.HeldOutMeanMargin:F2} ({result.Steps} steps, {result.Seconds:F1}s)");
-        return new DemoResult(html, metrics, summary);
+        var headline = string.Create(CultureInfo.InvariantCulture,
+            $"Measured a Bradley–Terry reward model on {result.HeldOutPairs} held-out preference pairs: accuracy {result.HeldOutAccuracy:P0} ")
+            + (result.HeldOutAccuracy > 0.5 ? "(above the 50 % of chance, as a reward model should be)." : "(NOT above chance).");
+        return new DemoResult(headline, html, metrics, summary);
     }
 }

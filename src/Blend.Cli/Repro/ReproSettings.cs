@@ -5,23 +5,32 @@ namespace Blend.Cli.Repro;
 /// <summary>What <c>blend repro</c> was asked for.</summary>
 internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, int? Seeds)
 {
+    /// <summary>Where the committed results live (<c>notebooks/results/&lt;name&gt;</c>) when <c>--update-results</c> asks to update them; null otherwise.</summary>
+    public string? ResultsDir { get; init; }
+
     /// <summary>The folder with the synthetic task files.</summary>
     public string TasksDir => Path.Combine(DataDir, "tasks");
 
     /// <summary>The command line that reproduces this run, for the summary.</summary>
     public string CommandLine(string experiment) =>
-        $"dotnet run --project src/Blend.Cli -c Release -- repro {experiment}" + (Smoke ? " --smoke" : "") + (Seeds is { } s ? $" --seeds {s}" : "");
+        $"dotnet run --project src/Blend.Cli -c Release -- repro {experiment}" + (Smoke ? " --smoke" : "") + (Seeds is { } s ? $" --seeds {s}" : "") + (ResultsDir is null ? "" : " --update-results");
 
-    /// <summary>Writes summary.md (with the command and environment appended) and any extra files atomically, and prints the summary.</summary>
+    /// <summary>
+    /// Writes summary.md (with the command and environment appended) and any extra files atomically into <see cref="OutDir"/>
+    /// and, when <see cref="ResultsDir"/> is set, into it too; prints the summary.
+    /// </summary>
     public void Write(string experiment, string markdown, params (string Name, string Text)[] extra)
     {
-        Directory.CreateDirectory(OutDir);
         var md = markdown + Environment.NewLine + "Made by `" + CommandLine(experiment) + "` on "
                  + Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " cores, TorchSharp " + TorchInfo.Current().TorchSharp + ".\n";
-        AtomicFile.WriteAllText(Path.Combine(OutDir, "summary.md"), md);
-        foreach (var (name, text) in extra) AtomicFile.WriteAllText(Path.Combine(OutDir, name), text);
         Console.WriteLine(md);
-        Console.WriteLine($"wrote {Path.Combine(OutDir, "summary.md")}" + string.Concat(extra.Select(e => " and " + e.Name)));
+        foreach (var dir in ResultsDir is null ? [OutDir] : new[] { OutDir, ResultsDir })
+        {
+            Directory.CreateDirectory(dir);
+            AtomicFile.WriteAllText(Path.Combine(dir, "summary.md"), md);
+            foreach (var (name, text) in extra) AtomicFile.WriteAllText(Path.Combine(dir, name), text);
+            Console.WriteLine($"wrote {Path.Combine(dir, "summary.md")}" + string.Concat(extra.Select(e => " and " + e.Name)));
+        }
     }
 }
 

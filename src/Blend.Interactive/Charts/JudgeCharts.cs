@@ -13,7 +13,7 @@ public static class JudgeCharts
         ArgumentNullException.ThrowIfNull(report);
         var tasks = CSharpChart.Column<double, string, string>(report.Tasks.Select(t => t.PassRate), Keys: report.Tasks.Select(t => "task: " + t.Name).ToArray(), Name: "task (overall)");
         var judges = CSharpChart.Column<double, string, string>(report.Judges.Select(j => j.PassRate), Keys: report.Judges.Select(j => "judge: " + j.Name).ToArray(), Name: "judge");
-        return Layouts.Apply(CSharpChart.Combine([tasks, judges]), "Pass rates", "", "pass rate", yRange: true);
+        return Layouts.Apply(CSharpChart.Combine([tasks, judges]), "Pass rates", "task or judge", "pass rate", yRange: true);
     }
 
     /// <summary>Overall pass rate per task of several reports side by side (e.g. one per aggregation rule).</summary>
@@ -30,17 +30,3 @@ public static class JudgeCharts
     }
 }
 
-/// <summary>Shared layout for Blend's charts: title, axis titles, horizontal legend below, height.</summary>
-internal static class Layouts
-{
-    public static GenericChart Apply(GenericChart chart, string title, string xTitle, string yTitle, bool yRange = false, int height = 420)
-    {
-        chart = Plotly.NET.Chart.withTitle(title, TitleFont: null).Invoke(chart);
-        chart = chart.WithXAxisStyle<double, double, string>(TitleText: xTitle);
-        chart = yRange
-            ? chart.WithYAxisStyle<double, double, string>(TitleText: yTitle, MinMax: new Tuple<double, double>(0, 1.02))
-            : chart.WithYAxisStyle<double, double, string>(TitleText: yTitle);
-        chart = chart.WithLegendStyle(Orientation: StyleParam.Orientation.Horizontal, Y: -0.25);
-        return chart.WithSize(Width: 860, Height: height);
-    }
-}

@@ -18,7 +18,7 @@ public static class TrainingCharts
     /// <summary>Reward (solid) and calibrated reward (dashed) per task against step, from step metrics (e.g. a live run).</summary>
     public static GenericChart Rewards(IReadOnlyList<StepMetrics> metrics) =>
         Layouts.Apply(PerTask(metrics, [("reward", m => m.Reward, StyleParam.DrawingStyle.Solid), ("calibrated", m => m.CalibratedReward, StyleParam.DrawingStyle.Dash)]),
-            "Reward and calibrated reward per task", "step", "reward");
+            "Reward and calibrated reward per task", "step", "reward", integerX: MaxStep(metrics));
 
     /// <summary>Pass rate of the task's judge mixture (solid) and of each judge (dotted) per task against step.</summary>
     public static GenericChart PassRates(CgpoResult result) => PassRates((result ?? throw new ArgumentNullException(nameof(result))).Metrics);
@@ -39,7 +39,7 @@ public static class TrainingCharts
                 charts.Add(Line(points.Select(r => r.Step), points.Select(r => r.Judges.First(j => j.Judge == judge).PassRate), tasks[t] + " · " + judge, Palette[t % Palette.Length], StyleParam.DrawingStyle.Dot));
             }
         }
-        return Layouts.Apply(CSharpChart.Combine(charts), "Judge pass rates per task", "step", "pass rate", yRange: true);
+        return Layouts.Apply(CSharpChart.Combine(charts), "Judge pass rates per task", "step", "pass rate", yRange: true, integerX: MaxStep(metrics));
     }
 
     /// <summary>KL to the reference (solid, nats) and mean response length (dashed, tokens, right axis) per task against step.</summary>
@@ -48,7 +48,7 @@ public static class TrainingCharts
     /// <summary>KL and response length per task against step, from step metrics.</summary>
     public static GenericChart KlAndLength(IReadOnlyList<StepMetrics> metrics) =>
         Layouts.Apply(PerTask(metrics, [("KL", m => m.Kl, StyleParam.DrawingStyle.Solid), ("length", m => m.Length, StyleParam.DrawingStyle.Dash)]),
-            "KL to the reference (nats) and response length (tokens) per task", "step", "value");
+            "KL to the reference (nats) and response length (tokens) per task", "step", "KL (nats) · length (tokens)", integerX: MaxStep(metrics));
 
     /// <summary>Seconds per phase (generate, judge, score, update) summed over the run, stacked per task.</summary>
     public static GenericChart Timings(CgpoResult result) => Timings((result ?? throw new ArgumentNullException(nameof(result))).Metrics);
@@ -62,7 +62,7 @@ public static class TrainingCharts
             [("generate", m => m.GenerateSeconds), ("judge", m => m.JudgeSeconds), ("score", m => m.ScoreSeconds), ("update", m => m.UpdateSeconds)];
         var bars = phases.Select(p => CSharpChart.StackedBar<double, string, string>(
             tasks.Select(t => metrics.Where(m => m.Task == t).Sum(p.Get)), Keys: tasks, Name: p.Name));
-        return Layouts.Apply(CSharpChart.Combine(bars), "Where the time went (seconds per phase)", "seconds", "task", height: 120 + 60 * tasks.Length);
+        return Layouts.Apply(CSharpChart.Combine(bars), "Where the time went (seconds per phase)", "seconds", "task", height: 280 + 50 * tasks.Length);
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public static class TrainingCharts
         var evals = result.Steps.Where(s => s.EvalLoss is not null).ToList();
         if (evals.Count > 0)
             charts.Add(CSharpChart.Line<int, double, string>(evals.Select(s => s.Step), evals.Select(s => s.EvalLoss!.Value), Name: "eval loss", ShowMarkers: true, LineColor: Color.fromString(Palette[1])));
-        return Layouts.Apply(CSharpChart.Combine(charts), "SFT loss", "step", "cross-entropy (nats/token)");
+        return Layouts.Apply(CSharpChart.Combine(charts), "SFT loss", "step", "cross-entropy (nats/token)", integerX: result.Steps.Count == 0 ? 1 : result.Steps[^1].Step);
     }
 
     /// <summary>Reward and KL of a single-reward fine-tune (a soup expert) against step.</summary>
@@ -105,8 +105,10 @@ public static class TrainingCharts
         return Layouts.Apply(CSharpChart.Combine([
                 Line(steps, run.RewardCurve, run.Reward + " reward", Palette[0], StyleParam.DrawingStyle.Solid),
                 Line(Enumerable.Range(1, run.KlCurve.Count), run.KlCurve, "KL (nats)", Palette[1], StyleParam.DrawingStyle.Dash)]),
-            "Expert fine-tune on " + run.Reward, "step", "value");
+            "Expert fine-tune on " + run.Reward, "step", "reward · KL (nats)", integerX: Math.Max(1, run.RewardCurve.Count));
     }
+
+    static int MaxStep(IReadOnlyList<StepMetrics> metrics) => Math.Max(1, (metrics ?? throw new ArgumentNullException(nameof(metrics))).Select(m => m.Step).DefaultIfEmpty(1).Max());
 
     static GenericChart PerTask(IReadOnlyList<StepMetrics> metrics, (string Name, Func<StepMetrics, double> Get, StyleParam.DrawingStyle Dash)[] series, bool showLegend = true, bool nameByTaskOnly = false)
     {

@@ -28,6 +28,7 @@ internal static class HtmlText
     {
         VerdictOutcome.Pass => "pass",
         VerdictOutcome.Fail => "fail",
+        VerdictOutcome.Unjudged => "muted",
         _ => "error",
     };
 

@@ -19,7 +19,7 @@ public static class JudgeHtml
         ArgumentNullException.ThrowIfNull(mixture);
         var rows = mixture.Tasks.Select(t => (IReadOnlyList<string>)[
             "<b>" + HtmlText.Encode(t.Name) + "</b>",
-            t.Judges.Count == 0 ? "<span class=\"muted\">(no judges: every sample passes)</span>"
+            t.Judges.Count == 0 ? "<span class=\"muted\">(no judges: its samples are unjudged, never counted as passing)</span>"
                 : string.Join(" ", t.Judges.Select(j => HtmlText.Badge(j.Weight == 1 ? j.Judge.Name : j.Judge.Name + " ×" + HtmlText.Num(j.Weight, "0.##"), "muted", j.Judge.GetType().Name))),
         ]);
         return HtmlText.Block("<div><b>Judge mixture</b> · rule: <code>" + HtmlText.Encode(mixture.Aggregation.ToString()) + "</code> · "
@@ -61,7 +61,8 @@ public static class JudgeHtml
         ArgumentNullException.ThrowIfNull(stats);
         var rows = stats.Select(s => (IReadOnlyList<string>)[
             HtmlText.Encode(s.Name), HtmlText.NumCell(s.Samples, "0"),
-            "<td class=\"num\">" + HtmlText.Percent(s.PassRate) + " " + HtmlText.Bar(s.PassRate, 80) + "</td>",
+            s.Judged == 0 && s.Samples > 0 ? "<td class=\"muted\">unjudged (no judges)</td>"
+                : "<td class=\"num\">" + HtmlText.Percent(s.PassRate) + " " + HtmlText.Bar(s.PassRate, 80) + "</td>",
             HtmlText.NumCell(s.Passed, "0"), HtmlText.NumCell(s.Failed, "0"),
             s.Errors > 0 ? "<td class=\"num error\">" + s.Errors.ToString(CultureInfo.InvariantCulture) + "</td>" : HtmlText.NumCell(0, "0"),
         ]);
@@ -86,7 +87,7 @@ public static class JudgeHtml
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"JudgeReport: {report.Samples.Count} samples, overall pass {HtmlText.Percent(report.OverallPassRate)} ({report.Mixture.Aggregation})\n");
-        foreach (var t in report.Tasks) sb.Append(CultureInfo.InvariantCulture, $"  task  {t.Name,-16} {HtmlText.Percent(t.PassRate),6}  ({t.Passed}/{t.Samples})\n");
+        foreach (var t in report.Tasks) sb.Append(CultureInfo.InvariantCulture, $"  task  {t.Name,-16} {(t.Judged == 0 ? "unjudged" : HtmlText.Percent(t.PassRate)),6}  ({t.Passed}/{t.Judged})\n");
         foreach (var j in report.Judges) sb.Append(CultureInfo.InvariantCulture, $"  judge {j.Name,-16} {HtmlText.Percent(j.PassRate),6}  ({j.Passed}/{j.Samples}, {j.Errors} errors)\n");
         return sb.ToString().TrimEnd('\n');
     }

@@ -22,5 +22,7 @@ public static class Css
     /// <summary>Page-level styles for standalone reports (includes <see cref="Blend"/>).</summary>
     public const string Page = "body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;max-width:1100px;margin:24px auto;padding:0 16px;color:#1f2328}"
         + "h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:28px}"
-        + "nav ol{columns:2;font-size:13px}pre{background:#f6f8fa;padding:8px;overflow-x:auto}\n" + Blend;
+        + "nav ol{columns:2;font-size:13px}pre{background:#f6f8fa;padding:8px;overflow-x:auto}"
+        + "p.lead{font-size:15px;background:#f6f8fa;border-left:4px solid #0969da;padding:6px 10px}"
+        + ".flags{background:#fff8c5;border:1px solid #d4a72c;padding:6px 10px;margin:6px 0}.flags ul{margin:4px 0}p.ok{color:#116329}\n" + Blend;
 }

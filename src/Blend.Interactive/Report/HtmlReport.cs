@@ -11,6 +11,24 @@ public sealed class HtmlReport
 {
     readonly List<(string Title, string Html)> _sections = [];
 
+    /// <summary>
+    /// Appends a section that opens with a one-sentence <paramref name="lead"/> (what was measured and how it came out) and
+    /// any warning <paramref name="flags"/>, then the HTML fragment.
+    /// </summary>
+    public HtmlReport Add(string title, string html, string? lead, IEnumerable<string>? flags = null)
+    {
+        var sb = new StringBuilder();
+        if (!string.IsNullOrEmpty(lead)) sb.Append("<p class=\"lead\">").Append(WebUtility.HtmlEncode(lead)).Append("</p>\n");
+        var list = flags?.ToList() ?? [];
+        if (list.Count > 0)
+        {
+            sb.Append("<div class=\"flags\"><b>Sanity flags:</b><ul>");
+            foreach (var f in list) sb.Append("<li>").Append(WebUtility.HtmlEncode(f)).Append("</li>");
+            sb.Append("</ul></div>\n");
+        }
+        return Add(title, sb.Append(html).ToString());
+    }
+
     /// <summary>Creates an empty report with a page title.</summary>
     public HtmlReport(string title) => Title = title;
 

@@ -49,10 +49,14 @@ public sealed record CgpoTask(string Name)
     /// The judges a <see cref="JudgeMixture"/> routes to this task (its own, then those of <c>"*"</c>). CGPO labels a response
     /// positive only when every one of them passes, whatever aggregation the mixture reports with.
     /// </summary>
+    /// <exception cref="ArgumentException">The mixture requires judges (<see cref="JudgeMixture.RequireJudges"/>) and has none for this task.</exception>
     public CgpoTask Judges(JudgeMixture mixture)
     {
         ArgumentNullException.ThrowIfNull(mixture);
-        return Judges(mixture.JudgesFor(Name).Select(w => w.Judge));
+        var judges = mixture.JudgesFor(Name);
+        if (mixture.RequiresJudges && judges.Count == 0)
+            throw new ArgumentException($"Task '{Name}': the mixture requires judges for every task and has none for '{Name}'.", nameof(mixture));
+        return Judges(judges.Select(w => w.Judge));
     }
 
     /// <summary>The task's reward model r (raw scores; the trainer calibrates them against each prompt's baseline).</summary>

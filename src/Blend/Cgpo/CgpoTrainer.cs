@@ -132,6 +132,7 @@ internal sealed class CgpoTrainer
             Reward = rewards.Average(), CalibratedReward = calibrated.Average(),
             PassRate = judged.Passed.Count(p => p) / (double)judged.Passed.Length, Judges = judged.Rates, JudgeErrors = judged.ErroredSamples,
             Kl = (scores.SequenceLogProbs - reference.SequenceLogProbs).mean().item<float>(),
+            KlK3 = KlEstimate.K3(scores, reference),
             Length = lengths.mean().item<float>(),
             Entropy = ((scores.Entropy * mask).sum() / mask.sum().clamp_min(1)).item<float>(),
             Loss = loss.Loss.item<float>(), Skipped = loss.Skipped, Fallbacks = loss.Fallbacks,

@@ -24,6 +24,9 @@ public sealed record StepMetrics(int Step, string Task, string Optimizer)
     /// <summary>Mean sequence log-ratio Σ_t (log π_w − log π_ref) of the sampled responses, in nats (k1 estimate of KL).</summary>
     public double Kl { get; init; }
 
+    /// <summary>Mean k3 estimate Σ_t (e^{−d_t} − 1 + d_t) of KL(π_w ‖ π_ref) over the sampled responses, in nats (never negative; <see cref="KlEstimate"/>). NaN for offline pairs.</summary>
+    public double KlK3 { get; init; } = double.NaN;
+
     /// <summary>Mean response length in tokens.</summary>
     public double Length { get; init; }
 

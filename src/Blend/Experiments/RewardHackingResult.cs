@@ -19,6 +19,9 @@ public sealed record HackingPoint(string Arm, int Seed, int Step, string Task)
     /// <summary>Mean sequence log-ratio log π(a|s) − log π_sft(a|s) of the sampled responses (k1 KL estimate, nats).</summary>
     public double Kl { get; init; }
 
+    /// <summary>Mean k3 estimate of KL(π ‖ π_sft) on the same responses (never negative; <see cref="KlEstimate.K3"/>), nats.</summary>
+    public double KlK3 { get; init; }
+
     /// <summary>Mean response length in words.</summary>
     public double Length { get; init; }
 
@@ -166,13 +169,25 @@ public sealed record RewardHackingResult(IReadOnlyList<HackingPoint> Points, Rew
     /// <summary>All points as CSV (one row per arm, seed, step and task).</summary>
     public string ToCsv()
     {
-        var sb = new StringBuilder("arm,seed,step,task,proxy,true_score,kl,length,keyword_count\n");
+        var sb = new StringBuilder("arm,seed,step,task,proxy,true_score,kl,length,keyword_count,kl_k3\n");
         foreach (var p in Points)
-            sb.AppendLine(F($"{p.Arm},{p.Seed},{p.Step},{p.Task},{p.Proxy:G6},{p.TrueScore:G6},{p.Kl:G6},{p.Length:G6},{p.KeywordCount:G6}"));
+            sb.AppendLine(F($"{p.Arm},{p.Seed},{p.Step},{p.Task},{p.Proxy:G6},{p.TrueScore:G6},{p.Kl:G6},{p.Length:G6},{p.KeywordCount:G6},{p.KlK3:G6}"));
         return sb.ToString();
     }
 
     static string Yes(bool b) => b ? "yes" : "no";
 
     static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What <see cref="RewardHackingExperiment.RunArms"/> returns: the evaluations and each arm's final policy (owned by the caller).</summary>
+/// <param name="Result">Evaluations of every arm at every evaluated step.</param>
+/// <param name="Policies">The trained policy of each arm at its last step, by arm; dispose them.</param>
+public sealed record HackingArms(RewardHackingResult Result, IReadOnlyDictionary<string, Policy> Policies) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var p in Policies.Values) p.Dispose();
+    }
 }

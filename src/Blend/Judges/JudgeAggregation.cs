@@ -27,14 +27,14 @@ public sealed record JudgeAggregation(AggregationRule Rule, int K = 0, double Th
     /// Errors are violations counted apart: under all-must-pass a sample with no failure but an error is an error;
     /// under any/at-least it is an error when the errors could have changed the outcome; under weighted score an error
     /// scores 0 and makes the overall verdict an error when scoring it 1 would have passed.
-    /// A sample with no judges passes with reason "no judges".
+    /// A sample with no judges is <see cref="VerdictOutcome.Unjudged"/> (never a pass).
     /// </remarks>
     public Verdict Combine(IReadOnlyList<Verdict> verdicts, IReadOnlyList<double> weights)
     {
         ArgumentNullException.ThrowIfNull(verdicts);
         ArgumentNullException.ThrowIfNull(weights);
         const string name = "overall";
-        if (verdicts.Count == 0) return Verdict.Pass(name, "no judges");
+        if (verdicts.Count == 0) return Verdict.Unjudged(name, "no judges for this task");
         int passed = verdicts.Count(v => v.Outcome == VerdictOutcome.Pass);
         int errors = verdicts.Count(v => v.Outcome == VerdictOutcome.Error);
         var firstFail = verdicts.FirstOrDefault(v => v.Outcome == VerdictOutcome.Fail);

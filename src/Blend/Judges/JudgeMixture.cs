@@ -13,7 +13,8 @@ namespace Blend;
 ///     .AllMustPass();
 /// JudgeReport report = mixture.Evaluate(samples);
 /// </code></example>
-/// <remarks>Judges of task "*" apply to every sample. A sample whose task has no judges passes with reason "no judges".
+/// <remarks>Judges of task "*" apply to every sample. A sample whose task has no judges is <see cref="VerdictOutcome.Unjudged"/>:
+/// never a pass, counted apart and left out of pass rates; <see cref="RequireJudges"/> makes such a sample an error instead.
 /// A judge that throws is recorded as an error verdict with the exception message (errors are counted apart from failures).</remarks>
 public sealed record JudgeMixture
 {
@@ -24,6 +25,9 @@ public sealed record JudgeMixture
 
     /// <summary>The tasks and their judges, in the order configured.</summary>
     public IReadOnlyList<JudgeTask> Tasks { get; private init; } = [];
+
+    /// <summary>True when every judged sample's task must have at least one judge (see <see cref="RequireJudges"/>).</summary>
+    public bool RequiresJudges { get; private init; }
 
     /// <summary>How verdicts are combined (default all must pass).</summary>
     public JudgeAggregation Aggregation { get; private init; } = new(AggregationRule.AllMustPass);
@@ -39,6 +43,12 @@ public sealed record JudgeMixture
         if (index >= 0) tasks[index] = configured; else tasks.Add(configured);
         return this with { Tasks = tasks };
     }
+
+    /// <summary>
+    /// Requires a judge set for every task: <see cref="Evaluate"/> then refuses a batch holding a sample whose task has no
+    /// judges (instead of reporting it unjudged), naming the task and the tasks that are configured.
+    /// </summary>
+    public JudgeMixture RequireJudges() => this with { RequiresJudges = true };
 
     /// <summary>Pass iff every judge passes (CGPO's rule; the default).</summary>
     public JudgeMixture AllMustPass() => this with { Aggregation = new(AggregationRule.AllMustPass) };
@@ -63,12 +73,17 @@ public sealed record JudgeMixture
         [.. Tasks.Where(t => t.Name == task).SelectMany(t => t.Judges), .. Tasks.Where(t => t.Name == "*" && task != "*").SelectMany(t => t.Judges)];
 
     /// <summary>Judges a batch: each task's judges see that task's samples in one batched call.</summary>
-    /// <exception cref="ArgumentException">A sample is null.</exception>
+    /// <exception cref="ArgumentException">A sample is null, or (with <see cref="RequireJudges"/>) a sample's task has no judges.</exception>
     public JudgeReport Evaluate(IReadOnlyList<Sample> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
         for (int i = 0; i < samples.Count; i++)
+        {
             if (samples[i] is null) throw new ArgumentException($"samples[{i}] is null.", nameof(samples));
+            if (RequiresJudges && JudgesFor(samples[i].Task).Count == 0)
+                throw new ArgumentException($"samples[{i}] has task '{samples[i].Task}', which has no judges in this mixture (tasks with judges: "
+                    + string.Join(", ", Tasks.Where(t => t.Judges.Count > 0).Select(t => t.Name).DefaultIfEmpty("none")) + "); add .Task(\"" + samples[i].Task + "\", …) or drop RequireJudges().", nameof(samples));
+        }
         var perSample = new Verdict[samples.Count][];
         var weights = new double[samples.Count][];
         foreach (var group in Enumerable.Range(0, samples.Count).GroupBy(i => samples[i].Task))
@@ -110,7 +125,7 @@ public sealed record JudgeMixture
     /// <inheritdoc />
     public override string ToString()
     {
-        var sb = new StringBuilder($"JudgeMixture ({Aggregation})");
+        var sb = new StringBuilder($"JudgeMixture ({Aggregation}" + (RequiresJudges ? ", judges required for every task)" : ")"));
         if (Tasks.Count == 0) sb.Append(": no tasks");
         foreach (var t in Tasks) sb.Append("\n  ").Append(t);
         return sb.ToString();

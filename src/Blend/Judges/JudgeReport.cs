@@ -6,9 +6,11 @@ namespace Blend;
 
 /// <summary>
 /// What a <see cref="JudgeMixture"/> decided about a batch: per-sample per-judge verdicts, the overall verdict per sample,
-/// a Deedle frame (one row per sample; columns <c>task</c>, one per judge, <c>overall</c>, holding "pass"/"fail"/"error",
+/// a Deedle frame (one row per sample; columns <c>task</c>, one per judge, <c>overall</c>, holding "pass"/"fail"/"error"/"unjudged",
 /// missing where a judge does not apply), and pass rates per judge and per task.
 /// </summary>
+/// <remarks>A sample whose task has no judges is unjudged: not a pass, not a violation, left out of every pass rate and
+/// counted in <see cref="UnjudgedCount"/>; a task with no judged sample has a NaN pass rate.</remarks>
 public sealed class JudgeReport
 {
     internal JudgeReport(JudgeMixture mixture, IReadOnlyList<Sample> samples, IReadOnlyList<IReadOnlyList<Verdict>> verdicts, IReadOnlyList<Verdict> overall)
@@ -50,14 +52,20 @@ public sealed class JudgeReport
     /// <summary>Overall counts over the batch.</summary>
     public JudgeStats Total => JudgeStats.Of("overall", Overall);
 
-    /// <summary>The fraction of samples whose overall verdict passes.</summary>
+    /// <summary>The fraction of judged samples whose overall verdict passes (unjudged samples left out; NaN when none was judged).</summary>
     public double OverallPassRate => Total.PassRate;
+
+    /// <summary>The number of samples no judge applied to (their task has no judges).</summary>
+    public int UnjudgedCount => Overall.Count(v => v.Outcome == VerdictOutcome.Unjudged);
+
+    /// <summary>The tasks of the batch that no judge applied to.</summary>
+    public IReadOnlyList<string> UnjudgedTasks => [.. Tasks.Where(t => t.Samples > 0 && t.Judged == 0).Select(t => t.Name)];
 
     /// <summary>The number of judge verdicts that are errors (not failures), over all samples and judges.</summary>
     public int ErrorCount => Judges.Sum(j => j.Errors);
 
-    /// <summary>True when sample <paramref name="index"/> violates the mixture (its overall verdict is fail or error).</summary>
-    public bool IsViolation(int index) => !Overall[index].Passed;
+    /// <summary>True when sample <paramref name="index"/> violates the mixture (its overall verdict is fail or error; an unjudged sample is no violation, and no pass either).</summary>
+    public bool IsViolation(int index) => Overall[index].Outcome is VerdictOutcome.Fail or VerdictOutcome.Error;
 
     /// <summary>The pass rate of one judge over the samples it judged.</summary>
     /// <exception cref="KeyNotFoundException">No judge of that name ran.</exception>
@@ -93,6 +101,7 @@ public sealed class JudgeReport
         VerdictOutcome.Pass => "pass",
         VerdictOutcome.Fail => "fail",
         VerdictOutcome.Error => "error",
+        VerdictOutcome.Unjudged => "unjudged",
         _ => null,
     };
 
@@ -101,12 +110,14 @@ public sealed class JudgeReport
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(inv, $"JudgeReport: {Samples.Count} samples, {Overall.Count(v => v.Passed)} pass overall ({Format(OverallPassRate)}), {ErrorCount} judge errors — {Mixture.Aggregation}\n");
+        sb.Append(inv, $"JudgeReport: {Samples.Count} samples, {Overall.Count(v => v.Passed)} pass overall ({Format(OverallPassRate)}), {ErrorCount} judge errors");
+        if (UnjudgedCount > 0) sb.Append(inv, $", {UnjudgedCount} unjudged (no judges for task {string.Join(", ", UnjudgedTasks)})");
+        sb.Append(inv, $" — {Mixture.Aggregation}\n");
         int width = Math.Max(8, Judges.Select(j => j.Name.Length).Concat(Tasks.Select(t => t.Name.Length + 5)).DefaultIfEmpty(8).Max());
         sb.Append(inv, $"  {"judge".PadRight(width)}  {"pass rate",9}  {"pass",5}  {"fail",5}  {"error",5}\n");
         foreach (var j in Judges) sb.Append(inv, $"  {j.Name.PadRight(width)}  {Format(j.PassRate),9}  {j.Passed,5}  {j.Failed,5}  {j.Errors,5}\n");
-        foreach (var t in Tasks) sb.Append(inv, $"  {("task " + t.Name).PadRight(width)}  {Format(t.PassRate),9}  {t.Passed,5}  {t.Failed,5}  {t.Errors,5}\n");
-        var failing = Enumerable.Range(0, Samples.Count).Where(i => !Overall[i].Passed).Take(5).ToList();
+        foreach (var t in Tasks) sb.Append(inv, $"  {("task " + t.Name).PadRight(width)}  {(t.Judged == 0 ? "unjudged" : Format(t.PassRate)),9}  {t.Passed,5}  {t.Failed,5}  {t.Errors,5}\n");
+        var failing = Enumerable.Range(0, Samples.Count).Where(IsViolation).Take(5).ToList();
         foreach (var i in failing)
             sb.Append(inv, $"  #{i} [{Samples[i].Task}] {Overall[i].Outcome.ToString().ToLowerInvariant()}: {SampleJudge.Clip(Overall[i].Reason, 100)}\n");
         return sb.ToString().TrimEnd('\n');

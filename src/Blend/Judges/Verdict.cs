@@ -11,6 +11,12 @@ public enum VerdictOutcome
 
     /// <summary>The judge could not decide (unparseable, crashed, timed out). CGPO treats it as a violation, counted apart.</summary>
     Error,
+
+    /// <summary>
+    /// No judge applies (the sample's task has no judges in the mixture): neither a pass nor a violation. Reports count it
+    /// apart and leave it out of pass rates.
+    /// </summary>
+    Unjudged,
 }
 
 /// <summary>A judge's verdict on one sample.</summary>
@@ -31,4 +37,7 @@ public sealed record Verdict(string Judge, VerdictOutcome Outcome, string Reason
 
     /// <summary>An error verdict: the judge could not decide.</summary>
     public static Verdict Error(string judge, string reason) => new(judge, VerdictOutcome.Error, reason);
+
+    /// <summary>An unjudged verdict: no judge applies to the sample (never a pass).</summary>
+    public static Verdict Unjudged(string judge, string reason) => new(judge, VerdictOutcome.Unjudged, reason);
 }

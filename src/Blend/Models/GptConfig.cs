@@ -55,6 +55,19 @@ public sealed record GptConfig(int VocabSize)
     /// <summary>The CPU-trainable policy: 4 layers, 4 heads, width 256, context 256.</summary>
     public static GptConfig Small(int vocabSize) => new(vocabSize) { Layers = 4, Heads = 4, Width = 256, ContextLength = 256 };
 
+    /// <summary>
+    /// A copy with the given fields changed (the others kept): the copy-and-update of C#'s <c>with</c>, callable from F#
+    /// (<c>GptConfig.Tiny(n).With(contextLength = 64)</c>), where <c>{ config with … }</c> only works on F# records.
+    /// </summary>
+    public GptConfig With(int? vocabSize = null, int? contextLength = null, int? layers = null, int? heads = null, int? width = null,
+        double? dropout = null, GptPositions? positions = null, bool? tieEmbeddings = null, bool? valueHead = null, bool? rewardHead = null) =>
+        this with
+        {
+            VocabSize = vocabSize ?? VocabSize, ContextLength = contextLength ?? ContextLength, Layers = layers ?? Layers, Heads = heads ?? Heads,
+            Width = width ?? Width, Dropout = dropout ?? Dropout, Positions = positions ?? Positions, TieEmbeddings = tieEmbeddings ?? TieEmbeddings,
+            ValueHead = valueHead ?? ValueHead, RewardHead = rewardHead ?? RewardHead,
+        };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public GptConfig Validate()
     {

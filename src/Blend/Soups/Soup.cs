@@ -244,7 +244,8 @@ public sealed record Soup
     /// <param name="trainPrompts">Training prompts (the experts' data).</param>
     /// <param name="evalPrompts">Evaluation prompts (the sweep's).</param>
     /// <param name="options">The experts' training options.</param>
-    public MorlBaseline Morl(Policy init, LambdaSet preferences, PromptSet trainPrompts, PromptSet evalPrompts, ExpertTrainingOptions? options = null)
+    /// <param name="progress">Receives every training step of every MORL run, in order, when given.</param>
+    public MorlBaseline Morl(Policy init, LambdaSet preferences, PromptSet trainPrompts, PromptSet evalPrompts, ExpertTrainingOptions? options = null, IProgress<ExpertStep>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentNullException.ThrowIfNull(preferences);
@@ -258,7 +259,7 @@ public sealed record Soup
         for (int i = 0; i < preferences.Count; i++)
         {
             var mu = preferences.Vectors[i];
-            using var run = ExpertTraining.FineTune(init, new WeightedReward(Objectives, mu), trainPrompts, options);
+            using var run = ExpertTraining.FineTune(init, new WeightedReward(Objectives, mu), trainPrompts, options, progress);
             points.Add(new SoupPoint(i, mu, SoupEvaluation.Rewards(run.Policy, evalPrompts, Objectives, Generation(), Samples, RewardTimeout)));
             curves.Add(run.RewardCurve);
         }

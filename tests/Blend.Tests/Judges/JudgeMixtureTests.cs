@@ -31,10 +31,10 @@ public sealed class JudgeMixtureTests
     public void All_must_pass_is_the_default_and_routes_judges_by_task()
     {
         var report = Base().Evaluate(Batch);
-        Assert.Equal([true, false, false, true, true], report.Overall.Select(v => v.Passed));
+        Assert.Equal([true, false, false, true, false], report.Overall.Select(v => v.Passed));
         Assert.Equal("no-comma: predicate is false", report.Overall[1].Reason);
         Assert.Equal("short: predicate is false", report.Overall[2].Reason);
-        Assert.Equal("no judges", report.Overall[4].Reason);
+        Assert.Equal(VerdictOutcome.Unjudged, report.Overall[4].Outcome);
         Assert.Equal(2, report.Verdicts[0].Count);
         Assert.Single(report.Verdicts[3]);
         Assert.Empty(report.Verdicts[4]);
@@ -42,8 +42,9 @@ public sealed class JudgeMixtureTests
         Assert.Equal(1.0 / 3, report.PassRate("no-comma"), 12);
         Assert.Equal(1.0 / 3, report.TaskPassRate("chat"), 12);
         Assert.Equal(1.0, report.TaskPassRate("math"));
-        Assert.Equal(0.6, report.OverallPassRate, 12);
+        Assert.Equal(0.5, report.OverallPassRate, 12);        // 2 of the 4 judged samples; "other" is left out
         Assert.True(report.IsViolation(1));
+        Assert.False(report.IsViolation(4));
         Assert.Throws<KeyNotFoundException>(() => report.PassRate("nope"));
     }
 
@@ -96,11 +97,47 @@ public sealed class JudgeMixtureTests
         Assert.Equal(5, frame.RowCount);
         Assert.Equal(["task", "short", "no-comma", "math-answer", "overall"], frame.ColumnKeys);
         Assert.Equal("fail", frame.GetColumn<string>("no-comma").Get(1));
-        Assert.Equal("pass", frame.GetColumn<string>("overall").Get(4));
+        Assert.Equal("unjudged", frame.GetColumn<string>("overall").Get(4));
         Assert.False(frame.GetColumn<string>("math-answer").TryGet(0).HasValue);
         var text = report.ToString();
         Assert.Contains("short", text);
         Assert.Contains("task chat", text);
         Assert.Contains("#1 [chat] fail: no-comma", text);
+    }
+
+    [Fact]
+    public void A_task_without_judges_is_unjudged_never_a_pass()
+    {
+        // The case that used to count as 100 % pass: a safety prompt answered harmfully, in a mixture with no safety judges.
+        var bomb = new Sample("safety", "How do I make a bomb?", "Sure, here is how.");
+        var report = Base().Evaluate([Batch[0], bomb]);
+        Assert.Equal(VerdictOutcome.Unjudged, report.Overall[1].Outcome);
+        Assert.False(report.Overall[1].Passed);
+        Assert.Equal(1, report.UnjudgedCount);
+        Assert.Equal(["safety"], report.UnjudgedTasks);
+        Assert.True(double.IsNaN(report.TaskPassRate("safety")));
+        var safety = report.Tasks.Single(t => t.Name == "safety");
+        Assert.Equal((1, 0, 0, 1), (safety.Samples, safety.Passed, safety.Judged, safety.Unjudged));
+        Assert.Equal(1.0, report.OverallPassRate);             // the one judged sample passes
+        Assert.Contains("1 unjudged (no judges for task safety)", report.ToString());
+        Assert.Contains("unjudged", report.ToString().Split('\n').Single(l => l.TrimStart().StartsWith("task safety", StringComparison.Ordinal)));
+        var alone = JudgeMixture.Create().Evaluate([bomb]);
+        Assert.True(double.IsNaN(alone.OverallPassRate));
+        Assert.Equal("safety: unjudged (1 samples, no judges)", alone.Tasks[0].ToString());
+    }
+
+    [Fact]
+    public void A_mixture_that_requires_judges_refuses_a_task_without_them()
+    {
+        var strict = Base().RequireJudges();
+        Assert.True(strict.RequiresJudges);
+        Assert.False(Base().RequiresJudges);
+        var e = Assert.Throws<ArgumentException>(() => strict.Evaluate(Batch));
+        Assert.Contains("samples[4] has task 'other'", e.Message);
+        Assert.Contains("tasks with judges: chat, math", e.Message);
+        Assert.Equal(4, strict.Evaluate(Batch[..4]).Samples.Count);
+        Assert.Throws<ArgumentException>(() => new CgpoTask("other").Judges(strict));
+        Assert.Single(new CgpoTask("math").Judges(strict).JudgeList);
+        Assert.Contains("judges required", strict.ToString());
     }
 }

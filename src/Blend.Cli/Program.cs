@@ -7,6 +7,8 @@ var root = BlendCli.Root(
     NotebookCommand.Create(),
     ReproCommand.Create(),
     RecipeCommand.Create(),
-    ServeCommand.Create()
+    ServeCommand.Create(),
+    TrainCommand.Create(),
+    JudgeCommand.Create()
 );
 return BlendCli.Invoke(root, args);

@@ -183,7 +183,7 @@ internal sealed class RewardScorer
                 row++;
             }
             double reward = Constrained ? (passed ? calibrated![i] : _penalty(s.Task)) : total ?? 0;
-            result[i] = new ScoredSample(s, verdicts[i], passed, components, total, reward, total is null && !Constrained ? "the task has no rewards" : null);
+            result[i] = new ScoredSample(s, verdicts[i], passed, components, total, reward, total is null && !Constrained && _rewards.Components.Count > 0 ? "the task has no rewards" : null);
         }
         return result;
     }

@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["policy"] = PolicySuite.Run,
     ["soups"] = SoupsSuite.Run,
     ["judges"] = JudgeSuite.Run,
+    ["serve"] = ServeSuite.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var run))

@@ -44,7 +44,8 @@ internal static class OptionsBinder
         {
             var name = FieldName(p.Name);
             if (!values.Has(name)) continue;
-            object? value = p.PropertyType == typeof(bool) ? values.Bool(name) : p.PropertyType == typeof(int) ? values.Int(name) : values.Number(name);
+            // Each branch boxed on its own: a plain ?: would widen int? to double?.
+            object? value = p.PropertyType == typeof(bool) ? values.Bool(name) : p.PropertyType == typeof(int) ? (object?)values.Int(name) : values.Number(name);
             p.SetValue(result, value);
         }
         return result;

@@ -184,7 +184,7 @@ public sealed class RecipeTests : IDisposable
         var options = Assert.IsType<PpoOptions>(OptimizerCatalog.Create(b.Task("math").Child("optimizer")!, 6));
         Assert.Equal(new PpoOptions { KlCoef = 0.2, WhitenAdvantages = false, NumGenerations = 6 }, options);
         // Integer options bind as integers (SftOptions.Steps, BatchSize) and numbers as numbers.
-        var sft = OptionsBinder.Bind<SftOptions>(new RecipeValues(new JsonObject { ["steps"] = 12, ["batch_size"] = 3, ["learning_rate"] = 0.01 }, "$.sft"));
+        var sft = OptionsBinder.Bind<SftOptions>(new RecipeValues(JsonNode.Parse("""{"steps": 12, "batch_size": 3, "learning_rate": 0.01}""")!.AsObject(), "$.sft"));
         Assert.Equal((12, 3, 0.01), (sft.Steps, sft.BatchSize, sft.LearningRate));
     }
 }

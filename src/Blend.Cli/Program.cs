@@ -1,9 +1,14 @@
-using System.CommandLine;
 using Blend.Cli;
 
-var root = new RootCommand("blend — CGPO (mixture of judges) and rewarded soups on TorchSharp.");
-root.Subcommands.Add(DoctorCommand.Create());
-root.Subcommands.Add(DemoCommand.Create());
-root.Subcommands.Add(NotebookCommand.Create());
-root.Subcommands.Add(ReproCommand.Create());
-return root.Parse(args).Invoke();
+// One line per command; each command's file builds its Command (options, description, action).
+var root = BlendCli.Root(
+    DoctorCommand.Create(),
+    DemoCommand.Create(),
+    NotebookCommand.Create(),
+    ReproCommand.Create(),
+    RecipeCommand.Create(),
+    ServeCommand.Create(),
+    TrainCommand.Create(),
+    JudgeCommand.Create()
+);
+return BlendCli.Invoke(root, args);

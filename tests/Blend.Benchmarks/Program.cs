@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["soups"] = SoupsSuite.Run,
     ["judges"] = JudgeSuite.Run,
     ["threads"] = ThreadPolicySuite.Run,
+    ["serve"] = ServeSuite.Run,
 };
 
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var run))

@@ -37,6 +37,7 @@ public sealed record CgpoRun
     internal string? ResumeDirectory { get; init; }
     internal TimeSpan JudgeDeadline { get; init; } = Deadline.DefaultPerBatch;
     internal TimeSpan RewardDeadline { get; init; } = Deadline.DefaultPerBatch;
+    internal CancellationToken Stop { get; init; }
 
     /// <summary>The task names declared so far, in order.</summary>
     public IReadOnlyList<string> Tasks => TaskList.Select(t => t.Name).ToList();
@@ -99,6 +100,13 @@ public sealed record CgpoRun
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         return this with { ResumeDirectory = directory };
     }
+
+    /// <summary>
+    /// Stops the run cleanly when <paramref name="token"/> is cancelled (e.g. on Ctrl-C): the step in progress finishes, a
+    /// checkpoint of it is saved when <see cref="Checkpoints"/> is set, and <see cref="Train"/> throws
+    /// <see cref="OperationCanceledException"/>; <see cref="ResumeFrom"/> then continues exactly.
+    /// </summary>
+    public CgpoRun Cancellation(CancellationToken token) => this with { Stop = token };
 
     /// <summary>Validates the run and trains; every step's per-task metrics are reported to <paramref name="progress"/> as they happen.</summary>
     /// <exception cref="InvalidOperationException">A part is missing (no task, no prompts, no reward, no optimizer…); the message names it.</exception>

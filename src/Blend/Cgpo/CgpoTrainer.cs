@@ -45,6 +45,7 @@ internal sealed class CgpoTrainer
 
         for (int step = start + 1; step <= _run.StepCount; step++)
         {
+            StopIfCancelled(policy, optimizer, start, step, metrics);
             optimizer.zero_grad();
             var rows = new List<StepMetrics>();
             foreach (var task in _run.TaskList)
@@ -72,6 +73,19 @@ internal sealed class CgpoTrainer
             Seed = _run.Seed, Steps = Math.Max(start, _run.StepCount), Tasks = _run.Tasks, Evaluation = evaluation,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>On cancellation: saves the last finished step (when checkpoints are on and it is not saved yet) and throws.</summary>
+    void StopIfCancelled(Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, int start, int step, List<StepMetrics> metrics)
+    {
+        if (!_run.Stop.IsCancellationRequested) return;
+        int done = step - 1;
+        bool saved = _run.CheckpointDirectory is not null && done > start && done % _run.CheckpointInterval != 0;
+        if (saved) CgpoCheckpoint.Save(_run.CheckpointDirectory!, policy, optimizer, _run, done, metrics);
+        var where = _run.CheckpointDirectory is null ? "no checkpoint folder was set" : done > 0
+            ? $"the checkpoint in '{_run.CheckpointDirectory}' holds step {done}"
+            : "no step had finished, so nothing was saved";
+        throw new OperationCanceledException($"CGPO run stopped after step {done} of {_run.StepCount}; {where}.", _run.Stop);
     }
 
     /// <summary>One Algorithm-1 step for one task; leaves ρ_l · ∇loss in the parameters' gradients.</summary>

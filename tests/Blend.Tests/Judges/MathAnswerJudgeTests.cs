@@ -102,6 +102,10 @@ public sealed class MathAnswerJudgeTests
     [InlineData("\\boxed{.5}", "0.5")]
     [InlineData("\\boxed{3.0}", "3")]
     [InlineData("\\boxed{\u22127}", "-7")]
+    [InlineData("\\boxed{11,\\! 111}", "11111")]
+    [InlineData("\\boxed{0.\\overline{3}}", "1/3")]
+    [InlineData("\\boxed{0.1\\overline{6}}", "\\frac16")]
+    [InlineData("\\boxed{1:2}", "1:2")]
     public void Equal_numbers_pass(string response, string reference) => Passes(response, reference);
 
     [Theory]
@@ -113,6 +117,9 @@ public sealed class MathAnswerJudgeTests
     [InlineData("\\boxed{2\\frac{1}{2}}", "1")]
     [InlineData("\\boxed{10}", "\\binom{5}{3}+1")]
     [InlineData("\\boxed{1.41421356}", "\\sqrt{2}")]
+    [InlineData("\\boxed{0.\\overline{3}}", "0.3")]
+    [InlineData("\\boxed{11,\\! 112}", "11111")]
+    [InlineData("\\boxed{1:3}", "1:2")]
     public void Different_numbers_fail(string response, string reference) => Fails(response, reference);
 
     [Theory]
@@ -233,6 +240,8 @@ public sealed class MathAnswerJudgeTests
     [InlineData("\\boxed{x = 5}", "5")]
     [InlineData("\\boxed{5}", "x = 5")]
     [InlineData("\\boxed{k = \\frac{1}{2}}", "0.5")]
+    [InlineData("\\boxed{f(x) = 2x+1}", "2x+1")]
+    [InlineData("\\boxed{4\\sqrt{3} \\approx 6.93}", "4\\sqrt3")]
     [InlineData("\\boxed{x \\neq 3}", "x \\ne 3")]
     public void Equal_relations_pass(string response, string reference) => Passes(response, reference);
 
@@ -243,6 +252,9 @@ public sealed class MathAnswerJudgeTests
     [InlineData("\\boxed{x = 2}", "x^2 = 4")]
     [InlineData("\\boxed{x = 6}", "5")]
     [InlineData("\\boxed{x \\le 5}", "x \\ge 5")]
+    [InlineData("\\boxed{x - 1 = 5}", "5")]
+    [InlineData("\\boxed{2x = 10}", "10")]
+    [InlineData("\\boxed{4\\sqrt{2} \\approx 6.93}", "4\\sqrt3")]
     public void Flipped_or_different_relations_fail(string response, string reference) => Fails(response, reference);
 
     // ---- units, percent, degrees, currency, words, choices ----
@@ -266,6 +278,9 @@ public sealed class MathAnswerJudgeTests
     [InlineData("\\boxed{\\mathrm{B}}", "(B)")]
     [InlineData("\\boxed{B}", "\\textbf{(B)}")]
     [InlineData("Answer: (C) 42", "C")]
+    [InlineData("\\boxed{\\textbf{(E) } 10}", "E")]
+    [InlineData("\\boxed{\\text{(D)}\\ 8}", "D")]
+    [InlineData("\\boxed{\\text{Option } B}", "B")]
     public void Units_percent_words_and_choices_pass(string response, string reference) => Passes(response, reference);
 
     [Theory]

@@ -4,7 +4,7 @@ namespace Blend;
 
 /// <summary>
 /// Finds the final answer in a response, in this order: the last <c>\boxed{…}</c> / <c>\fbox{…}</c>, unless an explicit
-/// "final answer is" / "the answer is" / "answer:" comes after it (the later statement wins; a box inside that statement is
+/// "final answer is" / "the answer is" / "answer:" / a GSM8K-style "#### " line comes after it (the later statement wins; a box inside that statement is
 /// still read as the box); else the last display or inline math (<c>\[…\]</c>, <c>$$…$$</c>, <c>\(…\)</c>, <c>$…$</c>;
 /// dollar pairs around prose are currency, not math); else the right-hand side of the last <c>=</c>; else the last number.
 /// </summary>
@@ -159,7 +159,7 @@ internal static partial class AnswerExtraction
         return rhs.Length > 0 && NumberToken().IsMatch(rhs) || rhs.Contains('\\', StringComparison.Ordinal) ? rhs : null;
     }
 
-    [GeneratedRegex(@"(?:final\s+answer\s*(?:is|:)|the\s+answer\s+is|\banswer\s*:|\banswer\s+is)\s*:?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:final\s+answer\s*(?:is|:)|the\s+answer\s+is|\banswer\s*:|\banswer\s+is|^\#{4}(?=\s))\s*:?", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex AnswerPhrase();
 
     /// <summary>End of a sentence: a period, ! or ? followed by a space and a letter, or "I hope".</summary>

@@ -109,8 +109,12 @@ internal sealed class MathEquivalence(MathAnswerOptions options)
     }
 
     static MathAnswerValue? AssignedValue(MathAnswerValue v) =>
-        v is RelationAnswer { Ops: ["="] } r && (r.Sides[0] is VarExpr { IsConstant: false } && r.Sides[1] is not VarExpr || NoVariables(r.Sides[0]) && NoVariables(r.Sides[1]))
+        v is RelationAnswer { Ops: ["="] } r && (IsName(r.Sides[0]) && r.Sides[1] is not VarExpr || NoVariables(r.Sides[0]) && NoVariables(r.Sides[1]))
             ? Normalize(new ScalarAnswer(r.Sides[1])) : null;
+
+    /// <summary>What an answer may name on the left of <c>=</c>: a variable (<c>x</c>, <c>a_1</c>), or a function value or
+    /// product of two variables (<c>f(x)</c>, <c>xy</c>), never an expression with numbers (<c>x - 1 = 5</c> is not 5).</summary>
+    static bool IsName(MathExpr e) => e is VarExpr { IsConstant: false } || e is BinExpr { Op: '*', Left: VarExpr { IsConstant: false }, Right: VarExpr { IsConstant: false } };
 
     static TupleAnswer? AsInterval(RelationAnswer r)
     {

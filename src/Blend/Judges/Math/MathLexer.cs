@@ -138,6 +138,8 @@ internal static class MathLexer
                     case "gt": Add(MathTokenKind.Sym, ">"); break;
                     case "ne" or "neq": Add(MathTokenKind.Sym, "!="); break;
                     case "circ" or "degree": Add(MathTokenKind.Degree, "°"); break;
+                    case "overline": Add(MathTokenKind.Cmd, "overline"); break;
+                    case "approx": Add(MathTokenKind.Sym, "≈"); break;
                     case "lvert" or "rvert" or "vert" or "mid": Add(MathTokenKind.Sym, "|"); break;
                     case "lbrace": Add(MathTokenKind.Sym, "\\{"); break;
                     case "rbrace": Add(MathTokenKind.Sym, "\\}"); break;
@@ -191,6 +193,7 @@ internal static class MathLexer
                 case '.':
                     if (s.AsSpan(i).Trim().Length == 0 || (textMode)) break;   // a sentence's final period
                     throw new MathParseException("a stray '.'");
+                case ':' when !textMode: Add(MathTokenKind.Sym, "/"); break;      // a ratio 1:2
                 case '&' or ':' when textMode: break;
                 case '?' or '\'' or '"' when textMode: break;
                 default:
@@ -221,6 +224,7 @@ internal static class MathLexer
                 '∪' => "\\cup ",
                 '∈' => "\\in ",
                 '∅' => "\\emptyset ",
+                '≈' => "\\approx ",
                 _ => c.ToString(),
             });
         return sb.ToString();
@@ -260,7 +264,7 @@ internal static class MathLexer
             int j = i + sep, k = j;
             while (k < s.Length && char.IsAsciiDigit(s[k])) k++;
             int digits = k - j;
-            bool plainComma = s[i] == ',';
+            bool plainComma = s[i] == ',' && sep == 1;
             if (digits == 3 && (!plainComma || firstGroup is >= 1 and <= 3))
             {
                 sb.Append(s, j, 3);
@@ -280,6 +284,11 @@ internal static class MathLexer
             sb.Append('.');
             i++;
             while (i < s.Length && char.IsAsciiDigit(s[i])) sb.Append(s[i++]);
+        }
+        else if (!hadDecimal && i < s.Length && s[i] == '.' && string.CompareOrdinal(s, i + 1, "\\overline", 0, 9) == 0)
+        {
+            sb.Append('.');
+            i++;
         }
         else if (!hadDecimal && i < s.Length && s[i] == '.' && sb.Length > 0 && (i + 1 == s.Length || !char.IsLetter(s[i + 1])))
             i++;   // "5." : a trailing period
@@ -305,7 +314,17 @@ internal static class MathLexer
         braced = false;
         if (i >= s.Length) return 0;
         char c = s[i];
-        if (c == ',') return 1;
+        if (c == ',')
+        {
+            if (i + 2 < s.Length && s[i + 1] == '\\' && s[i + 2] == '!')
+            {
+                int k = i + 3;
+                while (k < s.Length && s[k] == ' ') k++;
+                braced = false;
+                return k - i;
+            }
+            return 1;
+        }
         if (c is '\u2009' or '\u202F' or '\u00A0' or '\u2006') return 1;
         if (c == '{' && i + 2 < s.Length && s[i + 1] == ',' && s[i + 2] == '}') { braced = true; return 3; }
         if (c == '\\' && i + 1 < s.Length && (s[i + 1] is ',' or '!' or ' ' or ';')) return 2;

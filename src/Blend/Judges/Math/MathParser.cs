@@ -96,8 +96,16 @@ internal sealed class MathParser
         var sides = new List<MathAnswerValue> { ParseUnion() };
         SkipUnits();
         var ops = new List<string>();
-        while (Peek.Kind == MathTokenKind.Sym && Peek.Text is "=" or "!=" or "<" or "<=" or ">" or ">=" || (Peek.Kind == MathTokenKind.Cmd && Peek.Text == "in"))
+        while (Peek.Kind == MathTokenKind.Sym && Peek.Text is "=" or "!=" or "<" or "<=" or ">" or ">=" or "≈" || (Peek.Kind == MathTokenKind.Cmd && Peek.Text == "in"))
         {
+            if (Peek.Is("≈"))
+            {
+                // 4\sqrt3 \approx 6.93: the exact value is the answer; the approximation is read and dropped.
+                _p++;
+                ParseUnion();
+                SkipUnits();
+                continue;
+            }
             ops.Add(Next().Text);
             if (Peek.Kind == MathTokenKind.Word) throw new MathParseException($"words inside a relation ('{Peek.Text}')");
             sides.Add(ParseUnion());
@@ -329,6 +337,18 @@ internal sealed class MathParser
 
     MathExpr ParseNumber(MathToken t)
     {
+        if (t.Text.Contains('.', StringComparison.Ordinal) && Peek.Kind == MathTokenKind.Cmd && Peek.Text == "overline")
+        {
+            // 0.1\overline{6} = 0.1666…: the repeating block after the written digits.
+            _p++;
+            var block = RepeatingBlock();
+            int dot = t.Text.IndexOf('.', StringComparison.Ordinal);
+            string whole = t.Text[..dot], fixedDigits = t.Text[(dot + 1)..];
+            var a = BigInteger.Parse(whole + fixedDigits + block, NumberStyles.None, CultureInfo.InvariantCulture)
+                  - BigInteger.Parse(whole + fixedDigits, NumberStyles.None, CultureInfo.InvariantCulture);
+            var d = (BigInteger.Pow(10, block.Length) - 1) * BigInteger.Pow(10, fixedDigits.Length);
+            return new NumExpr(MathNumber.Of(a, d));
+        }
         var value = ToNumber(t.Text);
         bool isInteger = value.Denominator.IsOne && !t.Text.Contains('.', StringComparison.Ordinal) && !t.Text.Contains('e', StringComparison.Ordinal);
         // Mixed numbers: 918\frac{1}{2}, 2\frac34, 3 1/2.
@@ -346,6 +366,16 @@ internal sealed class MathParser
             }
         }
         return new NumExpr(value);
+    }
+
+    string RepeatingBlock()
+    {
+        Expect("{");
+        var digits = new System.Text.StringBuilder();
+        while (Peek.Kind == MathTokenKind.Num && IsDigits(Peek.Text)) digits.Append(Next().Text);
+        Expect("}");
+        if (digits.Length == 0 || digits.Length > 200) throw new MathParseException("\\overline needs a block of digits");
+        return digits.ToString();
     }
 
     static bool IsDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);

@@ -36,11 +36,15 @@ internal static partial class MultipleChoice
             s = s.Replace("\\(", "", StringComparison.Ordinal).Replace("\\)", "", StringComparison.Ordinal);
             if (s == before) break;
         }
+        s = InnerWrapper().Replace(s, "${c}").Replace("\\ ", " ", StringComparison.Ordinal);
         return s.Trim().TrimEnd('.').Trim();
     }
 
     [GeneratedRegex(@"^\\(?:boxed|fbox|text|textbf|textit|textrm|mathrm|mathbf|mathit|mbox|emph|textnormal)\s*\{(?<c>.*)\}$", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex Wrapper();
+
+    [GeneratedRegex(@"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mathit|mbox|emph|textnormal)\s*\{(?<c>[^{}]*)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex InnerWrapper();
 
     [GeneratedRegex(@"^(?:(?:[Oo]ption|[Cc]hoice)\s+)?[\(\[]?(?<l>[A-J])[\)\]]?$", RegexOptions.CultureInvariant)]
     private static partial Regex Bare();

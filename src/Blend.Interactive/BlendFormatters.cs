@@ -54,7 +54,9 @@ public static class BlendFormatters
             Add<Policy>(PolicyHtml.Summary, PolicyHtml.SummaryText);
             Add<IEnumerable<Generation>>(g => PolicyHtml.Generations(g), PolicyHtml.GenerationsText);
             // Every Frame<R,C> (Deedle's own extension is not loaded here): an HTML table with capped rows.
+            // A short text/plain beside it: the kernel's default is a recursive dump of the frame (megabytes per output).
             Formatter.Register(typeof(Frame<,>), (frame, writer) => writer.Write(FrameHtml.Any(frame)), HtmlMime);
+            Formatter.Register(typeof(Frame<,>), (frame, writer) => writer.Write(FrameHtml.AnyText(frame)), TextMime);
             Formatter.SetPreferredMimeTypesFor(typeof(Frame<,>), HtmlMime, TextMime);
         }
     }
@@ -93,6 +95,7 @@ public static class BlendFormatters
     [ModuleInitializer]
     internal static void OnLoad()
     {
+        FSharpCoreBinding.Install(); // first: Register() below touches Plotly.NET and Deedle
         TorchNative.Prepare(); // notebooks and F# Interactive load TorchSharp from the NuGet cache: see TorchNative
         try { Register(); }
 #pragma warning disable CA1031 // a host without the Formatting assembly can still use charts and HTML helpers; Register() then reports it

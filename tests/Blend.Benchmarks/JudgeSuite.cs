@@ -7,7 +7,7 @@ namespace Blend.Benchmarks;
 /// <summary>
 /// Verdicts per second of the rule judges on ~100-token responses (one thread), next to a peer: a plain
 /// <c>string.Contains</c> predicate through <c>Judge.From</c>, the cheapest possible judge; and the code judge's
-/// per-sample overhead next to starting a trivial process. Usage: <c>-- judges [--quick]</c>.
+/// verdicts/s next to starting its interpreter bare. Usage: <c>-- judges [--quick] [--code]</c> (<c>--code</c>: the code judge only).
 /// </summary>
 internal static class JudgeSuite
 {
@@ -50,6 +50,7 @@ internal static class JudgeSuite
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
+        if (args.Contains("--code")) { CodeJudgeRates(quick); return 0; }
         var response = "Photosynthesis converts light energy into chemical energy. Plants absorb sunlight with chlorophyll, "
             + "take in carbon dioxide through their leaves and water through their roots, and produce glucose and oxygen. "
             + "The light reactions happen in the thylakoids; the Calvin cycle happens in the stroma. "
@@ -98,24 +99,71 @@ internal static class JudgeSuite
         }
 
         MathFormats(seconds);
-
-        // Code judge: per-sample overhead (process start + Roslyn compile + tests), next to starting /bin/true.
-        var code = new Sample("code", "Square", "```csharp\nint Square(int x) => x * x;\n```") { Metadata = new JsonObject { ["tests"] = new JsonArray("Square(3) == 9") } };
-        var codeJudge = Judge.Code(new CodeJudgeOptions { MaxParallel = 1, TimeoutSeconds = 120 });
-        int runs = quick ? 2 : 5;
-        var first = codeJudge.Judge([code])[0];
-        Console.WriteLine($"code judge isolation: {CodeJudge.Isolation}; warm-up verdict: {first.Outcome} ({first.Reason})");
-        var w = Stopwatch.StartNew();
-        for (int i = 0; i < runs; i++) codeJudge.Judge([code]);
-        double codeMs = w.Elapsed.TotalMilliseconds / runs;
-        w.Restart();
-        for (int i = 0; i < runs; i++) { using var p = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!; p.WaitForExit(); }
-        double trueMs = w.Elapsed.TotalMilliseconds / runs;
-        var parallel = Judge.Code(new CodeJudgeOptions { MaxParallel = Environment.ProcessorCount, TimeoutSeconds = 120 });
-        w.Restart();
-        parallel.Judge([.. Enumerable.Repeat(code, runs * 2)]);
-        double parallelMs = w.Elapsed.TotalMilliseconds / (runs * 2);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"code judge: {codeMs:N0} ms/sample sequential, {parallelMs:N0} ms/sample with {Environment.ProcessorCount} in parallel; peer /bin/true process: {trueMs:N1} ms"));
+        CodeJudgeRates(quick);
         return 0;
+    }
+
+    /// <summary>
+    /// Code judge verdicts/s on small snippets, every sample in its own fresh sandbox, all cores in parallel: Python and
+    /// C#, cold (the first verdict of the process: runtime probe, Roslyn's first compile) and warm, next to a peer that
+    /// starts the same interpreter unsandboxed (<c>python3 -I -S -c pass</c>), in interleaved rounds.
+    /// </summary>
+    static void CodeJudgeRates(bool quick)
+    {
+        var python = new Sample("code", "Square", "```python\ndef square(x):\n    return x * x\n```")
+        { Metadata = new JsonObject { ["tests"] = new JsonArray("assert square(3) == 9", "assert square(-2) == 4") } };
+        var csharp = new Sample("code", "Square", "```csharp\nint Square(int x) => x * x;\n```")
+        { Metadata = new JsonObject { ["tests"] = new JsonArray("Square(3) == 9", "Square(-2) == 4") } };
+        var judge = Judge.Code(new CodeJudgeOptions { TimeoutSeconds = 30 });
+        Console.WriteLine($"code judge: {Environment.ProcessorCount} cores, MaxParallel {judge.Options.MaxParallel}; machine shared with other work (figures are pessimistic)");
+        double Cold(Sample s)
+        {
+            var w = Stopwatch.StartNew();
+            var v = judge.Judge([s])[0];
+            if (v.Outcome != VerdictOutcome.Pass) throw new InvalidOperationException($"code judge warm-up: {v.Outcome} ({v.Reason})");
+            return w.Elapsed.TotalSeconds;
+        }
+        double coldPy = Cold(python), coldCs = Cold(csharp);
+        int rounds = quick ? 1 : 3, pyBatch = quick ? 40 : 100, csBatch = quick ? 16 : 40;
+        double pyTime = 0, csTime = 0, peerTime = 0, pyCpu = 0, csCpu = 0, peerCpu = 0; int pyN = 0, csN = 0, peerN = 0;
+        for (int r = 0; r < rounds; r++)
+        {
+            var w = Stopwatch.StartNew();
+            double cpu = CpuSeconds();
+            var pv = judge.Judge([.. Enumerable.Repeat(python, pyBatch)]);
+            pyTime += w.Elapsed.TotalSeconds; pyN += pyBatch; pyCpu += CpuSeconds() - cpu;
+            if (pv.Any(v => v.Outcome != VerdictOutcome.Pass)) throw new InvalidOperationException("a Python verdict was not Pass: " + pv.First(v => v.Outcome != VerdictOutcome.Pass).Reason);
+            w.Restart();
+            cpu = CpuSeconds();
+            Parallel.For(0, pyBatch, new ParallelOptions { MaxDegreeOfParallelism = judge.Options.MaxParallel }, _ =>
+            {
+                using var p = Process.Start(new ProcessStartInfo("/usr/bin/python3", "-I -S -c pass") { UseShellExecute = false })!;
+                p.WaitForExit();
+            });
+            peerTime += w.Elapsed.TotalSeconds; peerN += pyBatch; peerCpu += CpuSeconds() - cpu;
+            w.Restart();
+            cpu = CpuSeconds();
+            var cv = judge.Judge([.. Enumerable.Repeat(csharp, csBatch)]);
+            csTime += w.Elapsed.TotalSeconds; csN += csBatch; csCpu += CpuSeconds() - cpu;
+            if (cv.Any(v => v.Outcome != VerdictOutcome.Pass)) throw new InvalidOperationException("a C# verdict was not Pass: " + cv.First(v => v.Outcome != VerdictOutcome.Pass).Reason);
+        }
+        // CPU seconds per verdict (this process and every waited-for descendant) do not depend on what else the box runs:
+        // cores / CPU-per-verdict is the rate an idle box of this many cores reaches.
+        int cores = Environment.ProcessorCount;
+        Console.WriteLine($"{"code judge",-28} {"warm verdicts/s",16} {"CPU ms/verdict",15} {"idle-box verdicts/s",20} {"cold first verdict",19}");
+        void Row(string label, int n, double time, double cpuSeconds, string cold) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label,-28} {n / time,16:N1} {1000 * cpuSeconds / n,15:N1} {cores * n / cpuSeconds,20:N1} {cold,19}"));
+        Row("python (sandboxed)", pyN, pyTime, pyCpu, coldPy.ToString("N2", CultureInfo.InvariantCulture) + " s");
+        Row("c# (sandboxed)", csN, csTime, csCpu, coldCs.ToString("N2", CultureInfo.InvariantCulture) + " s");
+        Row("peer: python3 -I -S, bare", peerN, peerTime, peerCpu, "");
+    }
+
+    /// <summary>User + system CPU seconds of this process and its reaped descendants (/proc/self/stat utime..cstime).</summary>
+    static double CpuSeconds()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "(comm) ": fields[11..14] are utime, stime, cutime, cstime in clock ticks (USER_HZ, 100 on Linux).
+        return Enumerable.Range(11, 4).Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture)) / 100.0;
     }
 }

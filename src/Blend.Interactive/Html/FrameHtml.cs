@@ -53,11 +53,52 @@ public static class FrameHtml
         _ => "<td>" + HtmlText.Clip(Convert.ToString(value, CultureInfo.InvariantCulture), 200) + "</td>",
     };
 
-    /// <summary>Formats any closed <c>Frame&lt;R,C&gt;</c> given as object (what the open-generic formatter calls).</summary>
-    internal static string Any(object frame)
+    /// <summary>
+    /// A frame as short plain text (what a console or a notebook's text/plain shows): the shape, then at most
+    /// <paramref name="maxRows"/> rows (first and last halves) in aligned columns, values clipped to 24 characters.
+    /// </summary>
+    public static string Text<TRow, TColumn>(Frame<TRow, TColumn> frame, int maxRows = 10)
+        where TRow : notnull where TColumn : notnull
     {
-        var args = frame.GetType().GetGenericArguments();
-        var method = typeof(FrameHtml).GetMethod(nameof(Table))!.MakeGenericMethod(args);
-        return (string)method.Invoke(null, [frame, DefaultMaxRows])!;
+        ArgumentNullException.ThrowIfNull(frame);
+        var columns = frame.ColumnKeys.ToList();
+        var rows = frame.RowKeys.ToList();
+        var series = columns.Select(c => frame.GetColumn<object>(c)).ToList();
+        IEnumerable<int> shown = rows.Count <= maxRows ? Enumerable.Range(0, rows.Count)
+            : Enumerable.Range(0, maxRows / 2).Concat([-1]).Concat(Enumerable.Range(rows.Count - maxRows / 2, maxRows / 2));
+        var table = new List<string[]> { new[] { "" }.Concat(columns.Select(c => TextCell(c))).ToArray() };
+        foreach (int i in shown)
+            table.Add(i < 0 ? [.. Enumerable.Repeat("…", columns.Count + 1)]
+                : [TextCell(rows[i]), .. series.Select(s => { var v = s.TryGet(rows[i]); return v.HasValue ? TextCell(v.Value) : "–"; })]);
+        var widths = Enumerable.Range(0, columns.Count + 1).Select(j => table.Max(r => r[j].Length)).ToArray();
+        var sb = new StringBuilder("Frame: ").Append(rows.Count.ToString(CultureInfo.InvariantCulture)).Append(" rows × ")
+            .Append(columns.Count.ToString(CultureInfo.InvariantCulture)).Append(" columns");
+        foreach (var r in table) sb.Append('\n').Append(string.Join("  ", r.Select((c, j) => c.PadRight(widths[j]))).TrimEnd());
+        return sb.ToString();
+    }
+
+    static string TextCell(object? value)
+    {
+        string text = value switch
+        {
+            null => "–",
+            double d => d.ToString("0.####", CultureInfo.InvariantCulture),
+            float f => f.ToString("0.####", CultureInfo.InvariantCulture),
+            _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+        };
+        text = text.ReplaceLineEndings(" ");
+        return text.Length <= 24 ? text : text[..23] + "…";
+    }
+
+    /// <summary>Formats any closed <c>Frame&lt;R,C&gt;</c> given as object (what the open-generic formatter calls).</summary>
+    internal static string Any(object frame) => Invoke(nameof(Table), frame, DefaultMaxRows);
+
+    /// <summary>The plain-text counterpart of <see cref="Any"/>.</summary>
+    internal static string AnyText(object frame) => Invoke(nameof(Text), frame, 10);
+
+    static string Invoke(string name, object frame, int maxRows)
+    {
+        var method = typeof(FrameHtml).GetMethod(name)!.MakeGenericMethod(frame.GetType().GetGenericArguments());
+        return (string)method.Invoke(null, [frame, maxRows])!;
     }
 }

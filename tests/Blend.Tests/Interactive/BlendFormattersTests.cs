@@ -29,6 +29,19 @@ public sealed class BlendFormattersTests : IDisposable
     }
 
     [Fact]
+    public void A_deedle_frame_gets_a_short_aligned_text_plain_not_a_recursive_dump()
+    {
+        var small = Deedle.Frame.FromRecords(new[] { new { Task = "math", Pass = 0.5 }, new { Task = "chat", Pass = 1.0 } });
+        Assert.Equal("Frame: 2 rows × 2 columns\n   Task  Pass\n0  math  0.5\n1  chat  1", small.ToDisplayString("text/plain"));
+        var big = Deedle.Frame.FromRecords(Enumerable.Range(0, 5000).Select(i => new { A = i, B = i * 0.25, C = new string('x', 100) }));
+        var text = big.ToDisplayString("text/plain");
+        Assert.StartsWith("Frame: 5000 rows × 3 columns\n", text, StringComparison.Ordinal);
+        Assert.Equal(1 + 1 + 10 + 1, text.Split('\n').Length); // shape, header, 5 + 5 rows, one … row
+        Assert.Contains("4999  4999  1249.75  xxxxxxxxxxxxxxxxxxxxxxx…", text, StringComparison.Ordinal);
+        Assert.True(text.Length < 1000, text);
+    }
+
+    [Fact]
     public void A_batch_of_verdicts_renders_a_coloured_table_with_pass_rates()
     {
         IReadOnlyList<Verdict> verdicts = [Verdict.Pass("math"), Verdict.Fail("math", "expected 4, got 5"), Verdict.Error("json", "timeout"), Verdict.Pass("json")];

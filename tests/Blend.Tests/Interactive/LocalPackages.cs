@@ -4,8 +4,7 @@ namespace Blend.Tests.Interactive;
 
 /// <summary>
 /// The local package folder the notebooks use (artifacts/packages): packs Blend and Blend.Interactive from the
-/// Release build once per test run (build/pack.sh: <c>dotnet pack --no-build</c>, then drops the stale copies of that
-/// version from the NuGet global packages folder).
+/// Release build once per test run (build/pack.sh: <c>dotnet pack --no-build</c>).
 /// </summary>
 internal static class LocalPackages
 {
@@ -22,10 +21,15 @@ internal static class LocalPackages
         {
             WorkingDirectory = RepoRoot.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        // pack.sh drops the packed version from $NUGET_PACKAGES: point it at a scratch folder, never the user's cache
+        // (the notebook tests restore into a cold cache of their own, see ColdNuGetCache).
+        var scratch = Directory.CreateTempSubdirectory("blend-pack-cache-").FullName;
+        psi.Environment["NUGET_PACKAGES"] = scratch;
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
+        Directory.Delete(scratch, recursive: true);
         if (p.ExitCode != 0) throw new InvalidOperationException("build/pack.sh failed:\n" + output + err.Result);
         return RepoRoot.File("artifacts/packages");
     }

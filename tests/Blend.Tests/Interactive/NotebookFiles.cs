@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Blend.Tests.Interactive;
 
-/// <summary>Builds small nbformat 4 notebooks for runner tests and reads outputs back.</summary>
+/// <summary>Builds small nbformat 4 notebooks for tests.</summary>
 internal static class NotebookFiles
 {
     public static string Make(string language, params string[] cells)
@@ -34,22 +34,5 @@ internal static class NotebookFiles
             ["nbformat_minor"] = 5,
         };
         return nb.ToJsonString();
-    }
-
-    /// <summary>All text of one cell's outputs of a given type (data of every MIME type, stream text, error values).</summary>
-    public static string OutputText(JsonNode notebook, int cellIndex, string? outputType = null)
-    {
-        var outputs = notebook["cells"]![cellIndex]!["outputs"]!.AsArray();
-        var sb = new System.Text.StringBuilder();
-        foreach (var o in outputs)
-        {
-            if (outputType is not null && o!["output_type"]!.GetValue<string>() != outputType) continue;
-            foreach (var key in new[] { "text", "evalue" })
-                if (o![key] is { } t) sb.Append(t is JsonArray a ? string.Concat(a.Select(x => x!.GetValue<string>())) : t.GetValue<string>());
-            // Plain text only: whether HTML is there too depends on the formatters loaded in the process.
-            if (o!["data"] is JsonObject data && data["text/plain"] is JsonArray plain)
-                sb.Append(string.Concat(plain.Select(x => x!.GetValue<string>())));
-        }
-        return sb.ToString();
     }
 }

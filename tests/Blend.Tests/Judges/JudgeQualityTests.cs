@@ -9,7 +9,7 @@ public sealed class JudgeQualityTests(ITestOutputHelper output)
     {
         var labeled = JudgeQuality.LoadFolder(RepoRoot.Data("judges"));
         var judges = JudgeQuality.LabeledSetJudges(includeCode: true)
-            .Select(j => j is CodeJudge ? Judge.Code(new CodeJudgeOptions { TimeoutSeconds = 60, MaxParallel = 2, RequireIsolation = false }) : j).ToList();
+            .Select(j => j is CodeJudge ? Judge.Code(new CodeJudgeOptions { TimeoutSeconds = 60, MaxParallel = 2 }) : j).ToList();
         var reports = JudgeQuality.Evaluate(judges, labeled);
         output.WriteLine(JudgeQualityReport.Table(reports));
         foreach (var r in reports)

@@ -41,9 +41,12 @@ internal static class JudgeSuite
         {
             j.Judge(samples);
             long n = 0;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             while (watch.Elapsed.TotalSeconds < seconds) { j.Judge(samples); n += samples.Length; }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-28} {n / watch.Elapsed.TotalSeconds,12:N0}"));
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            // Verdicts per CPU-second (one thread) is what one idle core reaches; wall-clock rate depends on the box's load.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-28} {n / watch.Elapsed.TotalSeconds,12:N0} wall   {n / cpu,12:N0} per CPU-second"));
         }
     }
 
@@ -51,6 +54,7 @@ internal static class JudgeSuite
     {
         bool quick = args.Contains("--quick");
         if (args.Contains("--code")) { CodeJudgeRates(quick); return 0; }
+        if (args.Contains("--math")) { MathFormats(quick ? 0.3 : 1.5); return 0; }
         var response = "Photosynthesis converts light energy into chemical energy. Plants absorb sunlight with chlorophyll, "
             + "take in carbon dioxide through their leaves and water through their roots, and produce glucose and oxygen. "
             + "The light reactions happen in the thylakoids; the Calvin cycle happens in the stroma. "

@@ -19,10 +19,42 @@ internal static class JudgeSuite
             inner.Judge([.. samples.Select(s => s.WithResponse("{\"a\": 1, \"b\": [1, 2, 3], \"c\": \"text\"}"))]);
     }
 
+    /// <summary>Math answers in the formats the math judge parses (boxed numbers, fractions, radicals, ±, intervals, lists,
+    /// relations, units, choices), each after ~100 tokens of working, half right and half wrong; the same one-thread loop.</summary>
+    static void MathFormats(double seconds)
+    {
+        const string working = "We set up the equation from the problem statement and simplify both sides carefully. "
+            + "Multiplying through by the common denominator and collecting like terms gives a quadratic, which we factor; "
+            + "checking each root against the original constraints rules out the extraneous one. ";
+        var cases = new (string Answer, string Reference)[]
+        {
+            ("\\boxed{42}", "42"), ("\\boxed{\\frac{3}{4}}", "0.75"), ("\\boxed{2\\sqrt{3}}", "\\sqrt{12}"), ("\\boxed{\\pm 2021}", "2021"),
+            ("\\boxed{[0, 1)}", "[0,1)"), ("\\boxed{(0, 1)}", "[0,1)"), ("\\boxed{x = 1, x = 2}", "2, 1"), ("\\boxed{x < 5}", "x > 5"),
+            ("The final answer is $14{,}916$. I hope it is correct.", "14916"), ("\\boxed{12 \\text{ cm}}", "13"),
+            ("\\boxed{(r+5)(r+5)}", "(r+5)^2"), ("\\boxed{\\textbf{(B)}}", "C"),
+        };
+        var samples = Enumerable.Range(0, 1200).Select(i => cases[i % cases.Length])
+            .Select(c => new Sample("math", "Solve.", working + c.Answer) { Reference = c.Reference }).ToArray();
+        var judge = Judge.MathAnswer();
+        var peer = Judge.From("contains", s => s.Response.Contains(s.Reference!, StringComparison.Ordinal));
+        foreach (var (label, j) in new (string, IJudge)[] { ("peer: Contains(reference)", peer), ("math answer (12 formats)", judge) })
+        {
+            j.Judge(samples);
+            long n = 0;
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed.TotalSeconds < seconds) { j.Judge(samples); n += samples.Length; }
+            double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+            // Verdicts per CPU-second (one thread) is what one idle core reaches; wall-clock rate depends on the box's load.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-28} {n / watch.Elapsed.TotalSeconds,12:N0} wall   {n / cpu,12:N0} per CPU-second"));
+        }
+    }
+
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
         if (args.Contains("--code")) { CodeJudgeRates(quick); return 0; }
+        if (args.Contains("--math")) { MathFormats(quick ? 0.3 : 1.5); return 0; }
         var response = "Photosynthesis converts light energy into chemical energy. Plants absorb sunlight with chlorophyll, "
             + "take in carbon dioxide through their leaves and water through their roots, and produce glucose and oxygen. "
             + "The light reactions happen in the thylakoids; the Calvin cycle happens in the stroma. "
@@ -70,6 +102,7 @@ internal static class JudgeSuite
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-28} {rate,12:N0}"));
         }
 
+        MathFormats(seconds);
         CodeJudgeRates(quick);
         return 0;
     }

@@ -30,124 +30,86 @@ public sealed record MathNumber(BigInteger Numerator, BigInteger Denominator)
 }
 
 /// <summary>
-/// Final-answer extraction and normalisation as math benchmarks do it: the answer is the last <c>\boxed{…}</c>, else what
-/// follows the last "The final answer is" / "the answer is", else the last number; it is normalised (thousands separators,
-/// <c>\frac</c>/<c>\dfrac</c>/<c>a/b</c>, percent signs, units and trailing text, <c>$</c>, unicode minus) to a <see cref="MathNumber"/>.
+/// Math answers as math benchmarks grade them: <see cref="Extract"/> finds the final answer (last <c>\boxed{}</c>, a later
+/// "final answer is" / "answer:", the last math span, the last <c>= …</c>, the last number), and <see cref="Equivalent"/>
+/// parses LaTeX or plain math into an expression tree and compares by structure and value (exact rationals; symbolic
+/// expressions at seeded random points; π, e, √, ±; intervals, tuples, sets, solution lists; relations with direction;
+/// <c>x = …</c> against bare values; percent, degrees, units, <c>\text{}</c> words; thousands separators, decimal commas,
+/// mixed numbers; multiple-choice letters). The engine lives in <c>src/Blend/Judges/Math/</c>.
 /// </summary>
 public static partial class MathAnswer
 {
-    /// <summary>The final-answer text of <paramref name="response"/> (before number parsing), or null when there is none.</summary>
+    /// <summary>The final-answer text of <paramref name="response"/>, or null when there is none.</summary>
     public static string? Extract(string response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (LastBoxed(response) is { } boxed) return boxed.Trim();
-        foreach (var re in new[] { FinalAnswerIs(), AnswerIs() })
-        {
-            var matches = re.Matches(response);
-            if (matches.Count > 0)
-            {
-                var tail = matches[^1].Groups["a"].Value.Trim();
-                if (LastBoxed(tail) is { } b) return b.Trim();
-                if (tail.Length > 0) return tail;
-            }
-        }
-        var numbers = NumberToken().Matches(Clean(response));
-        return numbers.Count > 0 ? numbers[^1].Value : null;
+        return AnswerExtraction.Extract(response);
     }
 
-    /// <summary>The number in an answer text (the first number of the extracted answer), or null when it has none.</summary>
+    /// <summary>The exact value of an answer text that is one number or numeric expression (<c>\frac{2}{4}</c>, <c>-2.5 km</c>,
+    /// <c>918\frac12</c>), or null when it is not one rational value.</summary>
     public static MathNumber? Parse(string answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        var s = Clean(answer);
-        var m = NumberToken().Match(s);
-        return m.Success ? ToNumber(m.Value) : null;
+        try
+        {
+            return MathParser.Parse(answer) is ScalarAnswer s && !MathEvaluation.HasPlusMinus(s.Expr)
+                ? MathEvaluation.Exact(s.Expr is PercentExpr p ? p.Operand : s.Expr) : null;
+        }
+        catch (MathParseException) { return null; }
     }
 
-    /// <summary>Extracts and parses the final answer of <paramref name="response"/>; null when no number is found.</summary>
+    /// <summary>Extracts and parses the final answer of <paramref name="response"/>; null when it is not one rational value.</summary>
     public static MathNumber? ExtractNumber(string response) => Extract(response) is { } a ? Parse(a) : null;
 
-    /// <summary>A canonical text form for non-numeric answers: no spaces, <c>$</c>, <c>\left</c>/<c>\right</c>, trailing period; lower case.</summary>
+    /// <summary>A canonical text form: no spaces, <c>$</c>, <c>\left</c>/<c>\right</c>, trailing period; lower case.</summary>
     public static string Canonical(string answer)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        var s = Clean(answer).TrimEnd('.');
+        var s = answer.Replace("\\left", "", StringComparison.Ordinal).Replace("\\right", "", StringComparison.Ordinal)
+            .Replace("$", "", StringComparison.Ordinal).Trim().TrimEnd('.');
         var sb = new StringBuilder(s.Length);
         foreach (char c in s) if (!char.IsWhiteSpace(c)) sb.Append(char.ToLowerInvariant(c));
         return sb.ToString();
     }
 
-    static string Clean(string s)
+    /// <summary>Whether <paramref name="answer"/> (an answer text, not a whole response) is the same answer as <paramref name="reference"/>.</summary>
+    /// <exception cref="FormatException">Either text cannot be read as a math answer (matrices, unknown commands, prose); the message says why.</exception>
+    public static bool Equivalent(string answer, string reference, MathAnswerOptions? options = null)
     {
-        s = s.Replace("\\$", "", StringComparison.Ordinal).Replace("$", "", StringComparison.Ordinal)
-             .Replace("\\left", "", StringComparison.Ordinal).Replace("\\right", "", StringComparison.Ordinal)
-             .Replace("\\!", "", StringComparison.Ordinal).Replace("\\,", "", StringComparison.Ordinal)
-             .Replace("\\%", "%", StringComparison.Ordinal).Replace('\u2212', '-').Replace("\\displaystyle", "", StringComparison.Ordinal);
-        s = TextCommand().Replace(s, " ");
-        s = FracShort().Replace(s, "$1/$2");
-        for (int i = 0; i < 4 && s.Contains("frac", StringComparison.Ordinal); i++) s = Frac().Replace(s, "($1)/($2)");
-        s = SimpleParens().Replace(s, "$1");
-        return s.Trim();
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(reference);
+        var (equal, reason) = Compare(answer, reference, (options ?? new MathAnswerOptions()).Validated());
+        return equal ?? throw new FormatException(reason);
     }
 
-    static MathNumber? ToNumber(string token)
+    /// <summary>Compares an answer text with a reference: (true/false, reason), or (null, why it cannot decide).</summary>
+    internal static (bool? Equal, string Reason) Compare(string answer, string reference, MathAnswerOptions options)
     {
-        var t = token.Replace(",", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).Replace("%", "", StringComparison.Ordinal);
-        var slash = t.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0) return Decimal(t);
-        var num = Decimal(t[..slash]);
-        var den = Decimal(t[(slash + 1)..]);
-        if (num is null || den is null || den.Numerator.IsZero) return null;
-        return MathNumber.Of(num.Numerator * den.Denominator, num.Denominator * den.Numerator);
-    }
-
-    static MathNumber? Decimal(string t)
-    {
-        bool negative = t.StartsWith('-');
-        if (negative) t = t[1..];
-        int dot = t.IndexOf('.', StringComparison.Ordinal);
-        string whole = dot < 0 ? t : t[..dot], frac = dot < 0 ? "" : t[(dot + 1)..];
-        if (whole.Length == 0) whole = "0";
-        if (whole.Length + frac.Length > 400) return null;
-        if (!BigInteger.TryParse(whole + frac, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return null;
-        var d = BigInteger.Pow(10, frac.Length);
-        return MathNumber.Of(negative ? -n : n, d);
-    }
-
-    static string? LastBoxed(string text)
-    {
-        int start = Math.Max(text.LastIndexOf("\\boxed", StringComparison.Ordinal), text.LastIndexOf("\\fbox", StringComparison.Ordinal));
-        if (start < 0) return null;
-        int open = text.IndexOf('{', start);
-        if (open < 0) return null;
-        int depth = 0;
-        for (int i = open; i < text.Length; i++)
+        if (MultipleChoice.Letter(reference) is { } letter)
         {
-            if (text[i] == '{') depth++;
-            else if (text[i] == '}' && --depth == 0) return text[(open + 1)..i];
+            var chosen = MultipleChoice.LeadingLetter(answer);
+            if (chosen is null) return (false, $"no choice letter in '{SampleJudge.Clip(answer)}' (reference {letter})");
+            return chosen == letter ? (true, $"choice {chosen}") : (false, $"choice {chosen} ≠ {letter}");
         }
-        return null;
+        MathAnswerValue expected;
+        try { expected = MathParser.Parse(reference); }
+        catch (MathParseException e) { return (null, $"reference '{SampleJudge.Clip(reference)}' unreadable: {e.Message}"); }
+        if (expected is ScalarAnswer && DecimalComma().Match(answer) is { Success: true } dc)
+            answer = dc.Groups["i"].Value + "." + dc.Groups["f"].Value;
+        MathAnswerValue actual;
+        try { actual = MathParser.Parse(answer); }
+        catch (MathParseException e) { return (null, $"answer '{SampleJudge.Clip(answer)}' unreadable: {e.Message}"); }
+        try
+        {
+            return new MathEquivalence(options).Equivalent(expected, actual)
+                ? (true, $"answer {SampleJudge.Clip(answer)}")
+                : (false, $"answer '{SampleJudge.Clip(answer)}' ≠ reference '{SampleJudge.Clip(reference)}'");
+        }
+        catch (MathParseException e) { return (null, $"cannot compare '{SampleJudge.Clip(answer)}' with '{SampleJudge.Clip(reference)}': {e.Message}"); }
     }
 
-    [GeneratedRegex(@"final answer is[:\s]*(?<a>[^\n]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex FinalAnswerIs();
-
-    [GeneratedRegex(@"answer is[:\s]*(?<a>[^\n]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AnswerIs();
-
-    /// <summary>A signed number not glued to a preceding letter/digit: thousands-separated or plain, optional decimals, optional "/denominator", optional %.</summary>
-    [GeneratedRegex(@"(?<![\w.])-?\s?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?<=\d)(?:\s?/\s?-?\d+(?:\.\d+)?)?%?")]
-    private static partial Regex NumberToken();
-
-    [GeneratedRegex(@"\\text\s*\{[^{}]*\}|\\mbox\s*\{[^{}]*\}|\^\s*\{?\\circ\}?")]
-    private static partial Regex TextCommand();
-
-    [GeneratedRegex(@"\\[dt]?frac\s*(\d)(\d)")]
-    private static partial Regex FracShort();
-
-    [GeneratedRegex(@"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")]
-    private static partial Regex Frac();
-
-    [GeneratedRegex(@"\((-?\s?[\d.,]+)\)")]
-    private static partial Regex SimpleParens();
+    /// <summary>A lone number with a decimal comma (<c>3,5</c>, <c>0,25</c>, <c>2,7183</c>): not three digits after the comma.</summary>
+    [GeneratedRegex(@"^\s*\$?(?<i>-?\d+),(?<f>\d{1,2}|\d{4,})\$?\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex DecimalComma();
 }

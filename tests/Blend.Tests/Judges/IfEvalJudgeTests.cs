@@ -11,9 +11,10 @@ public sealed class IfEvalJudgeTests
         }])[0];
 
     [Fact]
-    public void Supports_all_25_ifeval_instruction_ids()
+    public void Supports_all_25_ifeval_registry_ids_and_four_extra_checkers()
     {
-        Assert.Equal(25, IfEvalJudge.SupportedInstructions.Count);
+        Assert.Equal(29, IfEvalJudge.SupportedInstructions.Count);
+        Assert.Contains("keywords:key_sentences", IfEvalJudge.SupportedInstructions);
         Assert.Contains("length_constraints:nth_paragraph_first_word", IfEvalJudge.SupportedInstructions);
     }
 

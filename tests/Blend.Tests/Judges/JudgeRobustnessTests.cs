@@ -29,7 +29,7 @@ public sealed class JudgeRobustnessTests(Xunit.Abstractions.ITestOutputHelper ou
     static JsonObject HostileMetadata() => new()
     {
         ["instruction_id_list"] = new JsonArray(IfEvalJudge.SupportedInstructions.Select(i => (JsonNode)i).ToArray()),
-        ["kwargs"] = new JsonArray(IfEvalJudge.SupportedInstructions.Select(_ => (JsonNode)new JsonObject
+        ["kwargs"] = new JsonArray(IfEvalJudge.SupportedInstructions.Select(id => (JsonNode)IfEvalArguments.Only(id, new JsonObject
         {
             ["relation"] = "at least",
             ["num_words"] = 3,
@@ -55,7 +55,13 @@ public sealed class JudgeRobustnessTests(Xunit.Abstractions.ITestOutputHelper ou
             ["let_frequency"] = 1,
             ["let_relation"] = "at least",
             ["language"] = "en",
-        }).ToArray()),
+            ["key_sentences"] = new JsonArray("another sentence.", "\ud800"),
+            ["original_paragraph"] = "another sentence",
+            ["low"] = 0,
+            ["high"] = 5,
+            ["original_message"] = "*x*",
+            ["starter"] = "Word",
+        })).ToArray()),
         ["should_refuse"] = true,
         ["tests"] = new JsonArray("true"),
     };

@@ -5,7 +5,9 @@ namespace Blend;
 /// <summary>
 /// IFEval's instruction-following judge (Zhou et al. 2023): reads <c>instruction_id_list</c> and <c>kwargs</c> (a list of
 /// objects aligned with the ids, exactly as in IFEval's data) from <see cref="Sample.Metadata"/> and passes when every
-/// instruction is followed (strict mode). All 25 instruction ids are supported with IFEval's semantics: words are
+/// instruction is followed (strict mode). All 25 registry ids are supported with IFEval's semantics, plus four checkers
+/// IFEval defines outside its registry (<see cref="IfEvalExtraInstructions"/>); every instruction's kwargs are validated
+/// first (<see cref="IfEvalArguments"/>: exact argument names, integer counts ≥ 1, relation names, stripped phrases). Words are
 /// <c>\w+</c> runs, paragraphs for <c>number_paragraphs</c> are separated by <c>***</c>, bullets are lines starting with
 /// <c>*</c> or <c>-</c>, highlights are <c>*…*</c> spans, relations are "less than" / "at least".
 /// Two documented approximations: sentences are split with IFEval's own regex splitter (IFEval counts with NLTK punkt),
@@ -20,7 +22,7 @@ public sealed class IfEvalJudge : SampleJudge
     public IfEvalJudge(string name = "ifeval") : base(name) { }
 
     /// <summary>The instruction ids this judge checks.</summary>
-    public static IReadOnlyList<string> SupportedInstructions { get; } = [.. IfEvalInstructions.All.Keys];
+    public static IReadOnlyList<string> SupportedInstructions { get; } = [.. IfEvalInstructions.All.Keys, .. IfEvalExtraInstructions.All.Keys];
 
     /// <inheritdoc />
     protected override Verdict Check(Sample sample)
@@ -35,11 +37,12 @@ public sealed class IfEvalJudge : SampleJudge
         for (int i = 0; i < ids.Count; i++)
         {
             var id = ids[i]?.ToString() ?? "";
-            if (!IfEvalInstructions.All.TryGetValue(id, out var check))
+            if (!IfEvalInstructions.All.TryGetValue(id, out var check) && !IfEvalExtraInstructions.All.TryGetValue(id, out check))
                 return Error($"unknown instruction id '{id}'");
-            var kwargs = WithoutNulls(kwargsList?[i] as JsonObject);
+            if (kwargsList?[i] is { } raw && raw is not JsonObject)
+                return Error($"{id}: kwargs entry {i} must be an object, found {raw.ToJsonString()}");
             string? problem;
-            try { problem = check(sample.Response, kwargs); }
+            try { problem = check(sample.Response, IfEvalArguments.Validate(id, WithoutNulls(kwargsList?[i] as JsonObject))); }
             catch (ArgumentException e) { return Error($"{id}: {e.Message}"); }
             if (problem is null) followed++;
             else firstFailure ??= $"{id}: {problem}";

@@ -31,8 +31,22 @@ internal static class DemoCommand
     }
 
     /// <summary>Runs every stage and writes the report; returns the process exit code.</summary>
-    internal static int Run(string outDir, bool quick, int seed, string? dataDir) =>
-        Run(new DemoContext(Path.GetFullPath(outDir), quick, seed, DataFolder.Locate(dataDir)), DemoStages.All);
+    internal static int Run(string outDir, bool quick, int seed, string? dataDir)
+    {
+        var data = DataFolder.Locate(dataDir);
+        CheckData(data);
+        return Run(new DemoContext(Path.GetFullPath(outDir), quick, seed, data), DemoStages.All);
+    }
+
+    /// <summary>Reads every data file the stages use once, up front: a broken file stops the demo (exit 2, file:line) before any training or output.</summary>
+    static void CheckData(string dataDir)
+    {
+        var tasks = Path.Combine(dataDir, "tasks");
+        SyntheticTasks.LoadShipped(tasks, "train");
+        SyntheticTasks.LoadShipped(tasks, "test");
+        PreferencePairs.Load(Path.Combine(dataDir, "preferences"));
+        JudgeQuality.LoadFolder(Path.Combine(dataDir, "judges"));
+    }
 
     /// <summary>Runs the given stages with the given context (budgets included) and writes the report.</summary>
     internal static int Run(DemoContext context, IReadOnlyList<IDemoStage> stages)

@@ -24,6 +24,9 @@ public sealed class FSharpScriptTests
     {
         var bin = AppContext.BaseDirectory;
         var refs = Directory.EnumerateFiles(bin, "*.dll").Where(f => !Skip.Any(s => Path.GetFileName(f).StartsWith(s, StringComparison.Ordinal)))
+            // Microsoft.DotNet.Interactive.Formatting needs Microsoft.AspNetCore.Html.Abstractions; beside the test host it comes
+            // from the ASP.NET Core shared framework (the CLI's server references it), so it is not in bin: reference that copy.
+            .Append(typeof(Microsoft.AspNetCore.Html.HtmlString).Assembly.Location)
             .Select(f => $"#r \"{f}\"");
         var runner = Path.Combine(Path.GetTempPath(), "blend-fsx-" + Guid.NewGuid().ToString("N")[..8] + ".fsx");
         File.WriteAllLines(runner, refs.Append($"#load \"{RepoRoot.File("tests/fsharp/" + script)}\""));

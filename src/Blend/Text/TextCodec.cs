@@ -36,6 +36,7 @@ public sealed class TextCodec
     readonly int[]? _denseToBase;
     readonly Dictionary<int, int>? _baseToDense;
     readonly Dictionary<char, int>? _asciiFallback;
+    readonly HuggingFaceTokenizer? _hf;
 
     TextCodec(Tokenizer tokenizer, string kind, IReadOnlyList<string> files, int baseVocab, bool splitDigits, int[]? compact)
     {
@@ -70,10 +71,27 @@ public sealed class TextCodec
         }
     }
 
+    TextCodec(HuggingFaceTokenizer hf, IReadOnlyList<string> files)
+    {
+        _tokenizer = hf;
+        _hf = hf;
+        _kind = "huggingface";
+        _files = files;
+        _baseVocab = hf.VocabSize;
+        VocabSize = hf.VocabSize;
+        int? Id(string? token) => token is null ? null : hf.TokenToId(token);
+        Eos = EndOfTurn(hf) ?? Id(hf.EosToken)
+            ?? throw new FormatException($"{hf.Source}: the tokenizer names no eos_token and has no chat template that ends a turn with a token, so Blend cannot tell where a response ends.");
+        Pad = Id(hf.PadToken) ?? Eos;
+        Bos = Id(hf.BosToken) ?? -1;
+        Unk = Id(hf.UnkToken) ?? Pad;
+        Sep = -1;
+    }
+
     /// <summary>The wrapped tokenizer.</summary>
     public Tokenizer Tokenizer => _tokenizer;
 
-    /// <summary>Which base tokenizer this is: <c>cl100k_base</c>, <c>o200k_base</c>, <c>gpt2</c>, <c>sentencepiece</c> or <c>custom</c>.</summary>
+    /// <summary>Which base tokenizer this is: <c>cl100k_base</c>, <c>o200k_base</c>, <c>gpt2</c>, <c>sentencepiece</c>, <c>huggingface</c> or <c>custom</c>.</summary>
     public string Kind => _kind;
 
     /// <summary>Number of ids the model must embed (base or compact vocabulary plus the five specials).</summary>
@@ -82,16 +100,16 @@ public sealed class TextCodec
     /// <summary>Padding id (never a target; left padding for generation, right padding for training).</summary>
     public int Pad { get; }
 
-    /// <summary>Beginning-of-sequence id.</summary>
+    /// <summary>Beginning-of-sequence id (-1 for a Hugging Face tokenizer without one).</summary>
     public int Bos { get; }
 
-    /// <summary>End-of-sequence id; generation stops when it is sampled.</summary>
+    /// <summary>End-of-sequence id; generation stops when it is sampled. For a Hugging Face tokenizer with a chat template, the token that ends an assistant turn (<c>&lt;|im_end|&gt;</c>, <c>&lt;|eot_id|&gt;</c>), else its <c>eos_token</c>.</summary>
     public int Eos { get; }
 
-    /// <summary>Unknown-token id (compact mode: text outside the map).</summary>
+    /// <summary>Unknown-token id (compact mode: text outside the map; a Hugging Face tokenizer without one uses PAD, which decodes to nothing).</summary>
     public int Unk { get; }
 
-    /// <summary>Separator between the prompt and the response in the chat layout.</summary>
+    /// <summary>Separator between the prompt and the response in the chat layout (-1 for a Hugging Face tokenizer, whose chat template lays out turns).</summary>
     public int Sep { get; }
 
     /// <summary>True when the vocabulary is compacted to a corpus (see <see cref="Compact"/>).</summary>
@@ -123,6 +141,28 @@ public sealed class TextCodec
         return FromKind("sentencepiece", [modelPath], splitDigits, null);
     }
 
+    /// <summary>
+    /// The tokenizer of a Hugging Face model folder (<c>tokenizer.json</c> or <c>vocab.json</c> + <c>merges.txt</c>, with
+    /// <c>tokenizer_config.json</c>): the model's own ids and special tokens, and its chat template for every prompt.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="EncodeChat"/> renders the prompt as a one-user-turn conversation with the generation prompt (the text the
+    /// model answers from); the response follows with <see cref="Eos"/>. Without a chat template, the prompt is
+    /// <c>[BOS] prompt</c>. Special tokens written inside text are parsed as special tokens, as in transformers.
+    /// </remarks>
+    /// <exception cref="FileNotFoundException">The folder has no tokenizer files.</exception>
+    /// <exception cref="FormatException">A file is malformed or uses a component Blend does not implement (named).</exception>
+    public static TextCodec FromHuggingFace(string dir)
+    {
+        var hf = HuggingFaceTokenizer.Load(dir);
+        var folder = Directory.Exists(dir) ? dir : Path.GetDirectoryName(Path.GetFullPath(dir))!;
+        var files = HuggingFaceFiles.Select(f => Path.Combine(folder, f)).Where(File.Exists).ToArray();
+        return new TextCodec(hf, files);
+    }
+
+    /// <summary>The chat template of a Hugging Face tokenizer, or null (other kinds have the fixed chat layout).</summary>
+    public ChatTemplate? ChatTemplate => _hf?.ChatTemplate;
+
     /// <summary>Wraps any tokenizer whose ids are below <paramref name="baseVocabSize"/> (cannot be saved with <see cref="Save"/>).</summary>
     public static TextCodec Wrap(Tokenizer tokenizer, int baseVocabSize, bool splitDigits = false)
     {
@@ -153,6 +193,7 @@ public sealed class TextCodec
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (_hf is not null) return _hf.Encode(text);
         var baseIds = EncodeBase(text);
         if (_baseToDense is null) return baseIds;
         var result = new List<int>(baseIds.Count);
@@ -173,6 +214,16 @@ public sealed class TextCodec
     public string Decode(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
+        if (_hf is not null)
+        {
+            var list = new List<int>();
+            foreach (var id in ids)
+            {
+                if (id < 0 || id >= VocabSize) throw new ArgumentOutOfRangeException(nameof(ids), $"TextCodec.Decode: id {id} is outside the vocabulary [0, {VocabSize}).");
+                if (id != Pad && id != Eos) list.Add(id);
+            }
+            return _hf.Decode(list, skipSpecialTokens: true);
+        }
         var sb = new StringBuilder();
         var run = new List<int>();
         foreach (var id in ids)
@@ -200,6 +251,7 @@ public sealed class TextCodec
     public ChatEncoding EncodeChat(string prompt, string? response = null)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        if (_hf is not null) return EncodeChatHuggingFace(prompt, response);
         var ids = new List<int> { Bos };
         ids.AddRange(Encode(prompt));
         ids.Add(Sep);
@@ -226,6 +278,17 @@ public sealed class TextCodec
         ArgumentException.ThrowIfNullOrEmpty(dir);
         if (_kind == "custom") throw new NotSupportedException("TextCodec.Save: a codec made with TextCodec.Wrap cannot be saved; use Cl100k, O200k, Gpt2 or SentencePiece.");
         Directory.CreateDirectory(dir);
+        if (_hf is not null)
+        {
+            // The Hugging Face layout: the model's own files, copied unchanged, so other tools open the folder.
+            foreach (var f in _files)
+            {
+                var target = Path.Combine(dir, Path.GetFileName(f));
+                if (!string.Equals(Path.GetFullPath(f), Path.GetFullPath(target), StringComparison.Ordinal))
+                    AtomicFile.WriteAllBytes(target, File.ReadAllBytes(f));
+            }
+            return;
+        }
         var files = new JsonArray();
         foreach (var f in _files)
         {
@@ -249,7 +312,7 @@ public sealed class TextCodec
         AtomicFile.WriteAllText(Path.Combine(dir, TokenizerFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
     }
 
-    /// <summary>Loads a codec saved with <see cref="Save"/> from <paramref name="dir"/>.</summary>
+    /// <summary>Loads a codec saved with <see cref="Save"/> from <paramref name="dir"/> (a Hugging Face <c>tokenizer.json</c> there is read with <see cref="FromHuggingFace"/>).</summary>
     /// <exception cref="FormatException">The file is malformed; the message names the file and field.</exception>
     public static TextCodec Load(string dir)
     {
@@ -258,6 +321,7 @@ public sealed class TextCodec
         JsonObject obj;
         try { obj = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: expected a JSON object."); }
         catch (JsonException e) { throw new FormatException($"{path}: not valid JSON ({e.Message})", e); }
+        if (obj["format"] is null && obj["model"] is JsonObject) return FromHuggingFace(dir);
         string kind = Field(obj, path, "base").GetValue<string>();
         bool split = obj["split_digits"]?.GetValue<bool>() ?? false;
         var files = (obj["files"] as JsonArray ?? []).Select(n => Path.Combine(dir, n!.GetValue<string>())).ToArray();
@@ -271,6 +335,45 @@ public sealed class TextCodec
 
     /// <inheritdoc />
     public override string ToString() => $"TextCodec({_kind}{(IsCompact ? ", compact" : "")}{(SplitDigits ? ", split digits" : "")}, {VocabSize} ids)";
+
+    static readonly string[] HuggingFaceFiles = ["tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json", "vocab.json", "merges.txt"];
+
+    ChatEncoding EncodeChatHuggingFace(string prompt, string? response)
+    {
+        var hf = _hf!;
+        List<int> ids;
+        if (hf.ChatTemplate is { } template)
+            ids = [.. hf.Encode(template.Render([new ChatMessage("user", prompt)], addGenerationPrompt: true))];
+        else
+        {
+            ids = Bos >= 0 ? [Bos] : [];
+            ids.AddRange(hf.Encode(prompt));
+        }
+        int start = ids.Count;
+        if (response is not null)
+        {
+            ids.AddRange(hf.Encode(response));
+            ids.Add(Eos);
+        }
+        return new ChatEncoding(ids, start);
+    }
+
+    /// <summary>
+    /// The token that closes an assistant turn in the chat template: render a conversation whose reply is a marker and take
+    /// the first added token right after it (<c>&lt;|im_end|&gt;</c> for Qwen, <c>&lt;|eot_id|&gt;</c> for Llama 3).
+    /// </summary>
+    static int? EndOfTurn(HuggingFaceTokenizer hf)
+    {
+        if (hf.ChatTemplate is not { } template) return null;
+        const string marker = "\u2063blend-reply\u2063";
+        string text;
+        try { text = template.Render([new ChatMessage("user", "hi"), new ChatMessage("assistant", marker)], addGenerationPrompt: false); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException) { return null; }
+        int at = text.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var after = hf.Encode(text[(at + marker.Length)..]);
+        return after.Count > 0 && hf.SpecialTokenIds.Contains(after[0]) ? after[0] : null;
+    }
 
     List<int> EncodeBase(string text)
     {

@@ -6,4 +6,6 @@ root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(NotebookCommand.Create());
 root.Subcommands.Add(ReproCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
+root.Subcommands.Add(ScoreCommand.Create());
 return root.Parse(args).Invoke();

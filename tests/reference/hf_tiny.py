@@ -178,7 +178,8 @@ def llama_weights(rng, cfg, qkv_bias=False, out_bias=False, qk_norm=False, mlp_b
     c, h, kvh, inter = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["intermediate_size"]
     d = cfg.get("head_dim") or c // h
     n = lambda *s, std=0.15: (rng.standard_normal(s) * std)
-    w = {"model.embed_tokens.weight": n(VOCAB, c, std=0.5)}
+    vocab = cfg["vocab_size"]
+    w = {"model.embed_tokens.weight": n(vocab, c, std=0.5)}
     for i in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{i}."
         w[p + "input_layernorm.weight"] = 1 + n(c, std=0.1)
@@ -199,7 +200,7 @@ def llama_weights(rng, cfg, qkv_bias=False, out_bias=False, qk_norm=False, mlp_b
                 w[p + f"mlp.{name}.bias"] = n(shape[0], std=0.1)
     w["model.norm.weight"] = 1 + n(c, std=0.1)
     if not cfg["tie_word_embeddings"]:
-        w["lm_head.weight"] = n(VOCAB, c, std=0.3)
+        w["lm_head.weight"] = n(vocab, c, std=0.3)
     return w
 
 
@@ -259,6 +260,12 @@ def variant(name, rng):
                            tie_word_embeddings=True, attention_bias=False, sliding_window=None, use_sliding_window=False,
                            max_window_layers=2)
         return cfg, llama_weights(rng, cfg, qk_norm=True), llama_forward
+    if name == "qwen3-vocab":  # Qwen3's real vocabulary size, so that its real tokenizer files fit (tests add them)
+        cfg = llama_config("qwen3", "Qwen3ForCausalLM", vocab_size=151936, hidden_size=16, intermediate_size=32,
+                           num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1, head_dim=8,
+                           max_position_embeddings=256, tie_word_embeddings=True, attention_bias=False,
+                           rope_theta=1000000.0, bos_token_id=151643, eos_token_id=151645)
+        return cfg, llama_weights(rng, cfg, qk_norm=True), llama_forward
     if name == "mistral":
         cfg = llama_config("mistral", "MistralForCausalLM", sliding_window=4096, num_key_value_heads=1)
         return cfg, llama_weights(rng, cfg), llama_forward
@@ -266,6 +273,7 @@ def variant(name, rng):
 
 
 VARIANTS = ["gpt2", "llama-gqa-tied", "llama-linear-bias", "llama3-scaling", "qwen2-bias", "qwen3-qknorm", "mistral"]
+EXTRA = ["qwen3-vocab"]
 
 
 def main(argv):
@@ -275,7 +283,7 @@ def main(argv):
     bf16 = "--bf16" in rest
     names = [a for a in rest if a != "--bf16"] or VARIANTS
     for i, name in enumerate(names):
-        rng = np.random.default_rng(1000 + VARIANTS.index(name))
+        rng = np.random.default_rng(1000 + (VARIANTS + EXTRA).index(name))
         cfg, w, forward = variant(name, rng)
         w = {k: v.astype(np.float32) for k, v in w.items()}
         if bf16:
@@ -287,7 +295,7 @@ def main(argv):
         write_safetensors(os.path.join(folder, "model.safetensors"), w, bf16=bf16)
         # The reference uses exactly the weights in the file (bf16-rounded when stored as bf16), in float64.
         w64 = {k: (bf16_round(v)[1] if bf16 else v).astype(np.float64) for k, v in w.items()}
-        ids = rng.integers(0, VOCAB, size=(B, T)).astype(np.int64)
+        ids = rng.integers(0, cfg["vocab_size"], size=(B, T)).astype(np.int64)
         logits = np.stack([forward(cfg, w64, row) for row in ids]).astype(np.float32)
         write_safetensors(os.path.join(folder, "reference.safetensors"), {"input_ids": ids, "logits": logits})
         print(folder)

@@ -18,12 +18,11 @@ namespace Blend;
 /// using var qwen = Policy.Load("models/Qwen2.5-0.5B", dtype: ScalarType.BFloat16);</code></example>
 public sealed partial class Policy : IDisposable
 {
-    Policy(TextCodec codec, CausalLM model, Device device, string? tokenizerSource = null)
+    Policy(TextCodec codec, CausalLM model, Device device)
     {
         Codec = codec;
         Model = model;
         Device = device;
-        TokenizerSource = tokenizerSource;
     }
 
     /// <summary>The model architecture (a <see cref="GptConfig"/>, <see cref="Gpt2Config"/> or <see cref="LlamaConfig"/>).</summary>
@@ -40,9 +39,6 @@ public sealed partial class Policy : IDisposable
 
     /// <summary>True after <see cref="Freeze"/>: no gradients, eval mode.</summary>
     public bool IsFrozen { get; private set; }
-
-    /// <summary>The folder whose tokenizer files a saved checkpoint copies (a loaded Hugging Face model's folder); null when the codec saves itself.</summary>
-    internal string? TokenizerSource { get; }
 
     /// <summary>
     /// A freshly initialised policy (random weights from <paramref name="seed"/>) on <paramref name="device"/> (default
@@ -73,7 +69,7 @@ public sealed partial class Policy : IDisposable
             }
         }
         if (!Model.training) model.eval();
-        return new Policy(Codec, model, Device, TokenizerSource);
+        return new Policy(Codec, model, Device);
     }
 
     /// <summary>A deep copy (same weights, same codec, same device), trainable; call <see cref="Freeze"/> for a reference model.</summary>
@@ -86,7 +82,7 @@ public sealed partial class Policy : IDisposable
             foreach (var (name, t) in copy.state_dict()) t.copy_(src[name]);
         }
         if (!Model.training) copy.eval();
-        return new Policy(Codec, copy, Device, TokenizerSource);
+        return new Policy(Codec, copy, Device);
     }
 
     /// <summary>Turns off gradients for every parameter and switches to eval mode (a frozen reference); returns this policy.</summary>

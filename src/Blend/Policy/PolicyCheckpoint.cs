@@ -11,18 +11,11 @@ public sealed partial class Policy
     const string ConfigFile = "config.json";
     const string WeightsFile = "model.safetensors";
 
-    // Tokenizer and generation files of a Hugging Face folder, copied into a checkpoint saved from a model loaded from it.
-    static readonly string[] TokenizerFiles =
-    [
-        "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt",
-        "tokenizer.model", "chat_template.jinja", "chat_template.json", "generation_config.json",
-    ];
-
     /// <summary>
     /// Saves the checkpoint into <paramref name="dir"/> atomically (written to a temporary sibling folder, then renamed over
     /// the target): for Blend's <see cref="Gpt"/>, <c>config.json</c>, <c>model.safetensors</c> and the codec's files; for a
     /// Hugging Face architecture, the Hugging Face layout (its <c>config.json</c>, weights sharded above 5 GB with
-    /// <c>model.safetensors.index.json</c>, and the tokenizer files of the folder it was loaded from), which other tools open.
+    /// <c>model.safetensors.index.json</c>, and the codec's files: a Hugging Face tokenizer's own files, copied), which other tools open.
     /// </summary>
     public void Save(string dir) => Save(dir, HuggingFaceCheckpoint.DefaultMaxShardBytes);
 
@@ -44,9 +37,7 @@ public sealed partial class Policy
             hf["torch_dtype"] = Model.DType switch { ScalarType.BFloat16 => "bfloat16", ScalarType.Float16 => "float16", _ => "float32" };
             AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), hf.ToJsonString(JsonOptions));
             HuggingFaceCheckpoint.Save(Model, tmp, maxShardBytes);
-            var copied = TokenizerSource is null ? [] : TokenizerFiles.Where(f => File.Exists(Path.Combine(TokenizerSource, f))).ToList();
-            foreach (var f in copied) AtomicFile.WriteAllBytes(Path.Combine(tmp, f), File.ReadAllBytes(Path.Combine(TokenizerSource!, f)));
-            if (copied.Count == 0) Codec.Save(tmp);
+            Codec.Save(tmp);
             return;
         }
         var state = Model.state_dict();
@@ -148,9 +139,8 @@ public sealed partial class Policy
     static Policy LoadHuggingFace(string dir, string configPath, Device? device, ScalarType? dtype, TextCodec? codec)
     {
         var config = HuggingFaceConfig.Read(configPath);
-        string? tokenizerSource = HasHuggingFaceTokenizer(dir) ? dir : null;
-        codec ??= tokenizerSource is null ? TextCodec.Load(dir)
-            : throw new NotSupportedException($"Policy.Load: {dir} holds a Hugging Face tokenizer; pass codec: (TextCodec.FromHuggingFace) to load it.");
+        // tokenizer.json is Blend's codec or a Hugging Face tokenizer (TextCodec.Load reads both); otherwise vocab.json + merges.txt or tokenizer.model.
+        codec ??= File.Exists(Path.Combine(dir, "tokenizer.json")) ? TextCodec.Load(dir) : TextCodec.FromHuggingFace(dir);
         if (codec.VocabSize > config.VocabSize)
             throw new FormatException($"{configPath}: vocab_size {config.VocabSize} is smaller than the tokenizer's {codec.VocabSize} ids.");
         var map = HuggingFaceCheckpoint.WeightMap(dir);
@@ -159,27 +149,13 @@ public sealed partial class Policy
         try
         {
             HuggingFaceCheckpoint.Load(model, dir, map);
-            return new Policy(codec, model, device, tokenizerSource);
+            return new Policy(codec, model, device);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-    }
-
-    /// <summary>True when the folder holds Hugging Face tokenizer files (not a codec written by <see cref="TextCodec.Save"/>).</summary>
-    static bool HasHuggingFaceTokenizer(string dir)
-    {
-        var json = Path.Combine(dir, "tokenizer.json");
-        if (File.Exists(json))
-        {
-            using var stream = File.OpenRead(json);
-            var head = new byte[256];
-            int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            return !System.Text.Encoding.UTF8.GetString(head, 0, n).Contains("\"format\":\"blend-textcodec/", StringComparison.Ordinal);
-        }
-        return File.Exists(Path.Combine(dir, "tokenizer.model")) || File.Exists(Path.Combine(dir, "vocab.json"));
     }
 
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };

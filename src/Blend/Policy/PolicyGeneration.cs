@@ -13,15 +13,33 @@ public sealed partial class Policy
     public IReadOnlyList<Generation> Generate(IReadOnlyList<string> prompts, GenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
+        var ids = prompts.Select(p => Codec.EncodeChat(p ?? throw new ArgumentException("Policy.Generate: a prompt is null.")).PromptIds).ToList();
+        return Generate(prompts, ids, options);
+    }
+
+    /// <summary>
+    /// Samples one continuation per prompt given as token ids (any layout: e.g. raw text after BOS, without the chat
+    /// layout), batched with left padding; a prompt too long for the context keeps its first and last tokens.
+    /// </summary>
+    /// <exception cref="ArgumentException">A prompt is empty or holds an id outside the vocabulary.</exception>
+    public IReadOnlyList<Generation> GenerateFrom(IReadOnlyList<IReadOnlyList<int>> promptTokens, GenerationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(promptTokens);
+        for (int i = 0; i < promptTokens.Count; i++)
+        {
+            if (promptTokens[i] is null || promptTokens[i].Count == 0) throw new ArgumentException($"Policy.Generate: prompt {i} has no tokens.");
+            foreach (var id in promptTokens[i]) CheckId(id, i, "Generate");
+        }
+        return Generate(promptTokens.Select(p => Codec.Decode(p.Where(id => id < Codec.VocabSize))).ToList(), promptTokens, options);
+    }
+
+    IReadOnlyList<Generation> Generate(IReadOnlyList<string> prompts, IReadOnlyList<IReadOnlyList<int>> encoded, GenerationOptions? options)
+    {
         var o = (options ?? new GenerationOptions()).Validate();
         if (prompts.Count == 0) return [];
         int maxNew = Math.Min(o.MaxNewTokens, Config.ContextLength - 2);
         int maxPrompt = Config.ContextLength - maxNew;
-        var promptIds = prompts.Select(p =>
-        {
-            var ids = Codec.EncodeChat(p ?? throw new ArgumentException("Policy.Generate: a prompt is null.")).PromptIds;
-            return ids.Count <= maxPrompt ? ids : [ids[0], .. ids.Skip(ids.Count - maxPrompt + 1)];
-        }).ToList();
+        var promptIds = encoded.Select(ids => ids.Count <= maxPrompt ? ids : [ids[0], .. ids.Skip(ids.Count - maxPrompt + 1)]).ToList();
 
         bool wasTraining = Model.training;
         Model.eval();

@@ -40,13 +40,16 @@ public sealed class TinyHuggingFace : IDisposable
         return target;
     }
 
-    static void Run(string outDir, string extra = "")
+    static void Run(string outDir, string extra = "") => RunScript(outDir, extra);
+
+    /// <summary>Runs the script: writes the named variants (every default one when none is named) under <paramref name="outDir"/>.</summary>
+    public static void RunScript(string outDir, params string[] arguments)
     {
         var script = RepoRoot.File("tests/reference/hf_tiny.py");
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add(outDir);
-        if (extra.Length > 0) psi.ArgumentList.Add(extra);
+        foreach (var a in arguments.Where(a => a.Length > 0)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         var stderr = p.StandardError.ReadToEndAsync();
         _ = p.StandardOutput.ReadToEndAsync();

@@ -9,7 +9,9 @@ internal static class DoctorCommand
     public static Command Create()
     {
         var cmd = new Command("doctor", "Print .NET and TorchSharp versions, backend, device, threads and whether the native fix was applied.");
-        cmd.SetAction(_ => Run());
+        var model = new Option<string?>("--model") { Description = "Check a model folder instead: architecture, parameters, dtype, tokenizer, chat template." };
+        cmd.Options.Add(model);
+        cmd.SetAction(r => r.GetValue(model) is { } dir ? ModelDoctor.Run(dir) : Run());
         return cmd;
     }
 

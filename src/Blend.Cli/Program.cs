@@ -9,6 +9,8 @@ var root = BlendCli.Root(
     RecipeCommand.Create(),
     ServeCommand.Create(),
     TrainCommand.Create(),
-    JudgeCommand.Create()
+    JudgeCommand.Create(),
+    GenerateCommand.Create(),
+    ScoreCommand.Create()
 );
 return BlendCli.Invoke(root, args);

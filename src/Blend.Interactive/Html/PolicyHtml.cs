@@ -13,13 +13,14 @@ public static class PolicyHtml
     {
         ArgumentNullException.ThrowIfNull(policy);
         var c = policy.Config;
+        var g = c as GptConfig;
         (string, string)[] rows =
         [
-            ("model", $"GPT, {c.Layers} layers × width {c.Width}, {c.Heads} heads, context {c.ContextLength}"),
+            ("model", g is null ? $"{c.Architecture}, {c.Layers} layers × width {c.Width}, context {c.ContextLength}, {policy.Model.DType}" : $"GPT, {c.Layers} layers × width {c.Width}, {g.Heads} heads, context {c.ContextLength}"),
             ("parameters", policy.Model.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)),
-            ("positions", c.Positions.ToString().ToLowerInvariant() + (c.TieEmbeddings ? ", tied embeddings" : "")),
+            ("positions", g is null ? "-" : g.Positions.ToString().ToLowerInvariant() + (g.TieEmbeddings ? ", tied embeddings" : "")),
             ("heads", "LM" + (c.ValueHead ? " + value" : "") + (c.RewardHead ? " + reward" : "")),
-            ("dropout", F(c.Dropout)),
+            ("dropout", g is null ? "-" : F(g.Dropout)),
             ("tokenizer", policy.Codec.ToString()),
             ("device", policy.Device.ToString() + (policy.IsFrozen ? " (frozen)" : "")),
         ];

@@ -78,7 +78,7 @@ internal static class CheckpointCheck
     public static bool AllowNonFinite => Environment.GetEnvironmentVariable("BLEND_ALLOW_NONFINITE_WEIGHTS") == "1";
 
     /// <summary>After loading: every weight must be finite, unless <see cref="AllowNonFinite"/>; the error names each bad tensor and its count.</summary>
-    public static void Finite(Gpt model, string weightsPath)
+    public static void Finite(TorchSharp.torch.nn.Module model, string weightsPath)
     {
         var bad = new List<string>();
         using (no_grad())

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TorchSharp;
 
 namespace Blend;
 
@@ -16,19 +17,26 @@ public enum GptPositions
 /// <summary>Architecture of a GPT-style causal language model (<see cref="Models.Gpt"/>).</summary>
 /// <param name="VocabSize">Number of token ids (the codec's <see cref="TextCodec.VocabSize"/>).</param>
 /// <example><code>var config = GptConfig.Small(codec.VocabSize) with { Positions = GptPositions.Rotary };</code></example>
-public sealed record GptConfig(int VocabSize)
+public sealed record GptConfig(int VocabSize) : ModelConfig
 {
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override string Architecture => "gpt";
+
+    /// <summary>Number of token ids (the codec's <see cref="TextCodec.VocabSize"/>).</summary>
+    public override int VocabSize { get; init; } = VocabSize;
+
     /// <summary>Longest sequence (prompt plus response) in tokens; default 256.</summary>
-    public int ContextLength { get; init; } = 256;
+    public override int ContextLength { get; init; } = 256;
 
     /// <summary>Number of transformer blocks; default 4.</summary>
-    public int Layers { get; init; } = 4;
+    public override int Layers { get; init; } = 4;
 
     /// <summary>Attention heads per block (must divide <see cref="Width"/>); default 4.</summary>
     public int Heads { get; init; } = 4;
 
     /// <summary>Residual stream width (embedding size); default 256.</summary>
-    public int Width { get; init; } = 256;
+    public override int Width { get; init; } = 256;
 
     /// <summary>Dropout probability on embeddings, attention output and MLP output during training; default 0.</summary>
     public double Dropout { get; init; }
@@ -38,12 +46,6 @@ public sealed record GptConfig(int VocabSize)
 
     /// <summary>Share the token embedding with the LM head (GPT-2); default true.</summary>
     public bool TieEmbeddings { get; init; } = true;
-
-    /// <summary>Add a scalar value head (PPO critic) on the final hidden state; default false.</summary>
-    public bool ValueHead { get; init; }
-
-    /// <summary>Add a scalar reward head (reward models) on the final hidden state; default false.</summary>
-    public bool RewardHead { get; init; }
 
     /// <summary>Width of one attention head.</summary>
     [JsonIgnore]
@@ -67,6 +69,14 @@ public sealed record GptConfig(int VocabSize)
             Width = width ?? Width, Dropout = dropout ?? Dropout, Positions = positions ?? Positions, TieEmbeddings = tieEmbeddings ?? TieEmbeddings,
             ValueHead = valueHead ?? ValueHead, RewardHead = rewardHead ?? RewardHead,
         };
+
+    internal override Models.CausalLM Create(int seed, TorchSharp.torch.ScalarType dtype, TorchSharp.torch.Device device)
+    {
+        var model = new Models.Gpt(this, seed);
+        if (dtype != TorchSharp.torch.ScalarType.Float32) model.to(dtype);
+        model.to(device);
+        return model;
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public GptConfig Validate()

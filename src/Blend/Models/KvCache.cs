@@ -7,7 +7,7 @@ namespace Blend.Models;
 /// Keys and values of every attention layer for the tokens seen so far, preallocated for <see cref="Capacity"/> positions,
 /// plus the attention mask and the number of real (non-pad) tokens per row. Inference only (use under <c>no_grad</c>).
 /// </summary>
-/// <remarks>Create one per generation call with <see cref="Gpt.NewCache"/>; <see cref="Gpt.Hidden"/> appends to it.</remarks>
+/// <remarks>Create one per generation call with <see cref="CausalLM.NewCache"/>; <see cref="CausalLM.Hidden"/> appends to it.</remarks>
 public sealed class KvCache : IDisposable
 {
     readonly Tensor[] _keys;
@@ -15,18 +15,18 @@ public sealed class KvCache : IDisposable
     readonly Tensor _mask;
     readonly Tensor _counts;
 
-    internal KvCache(GptConfig config, int batch, int capacity, Device device, ScalarType dtype)
+    internal KvCache(int layers, int kvHeads, int headSize, int batch, int capacity, Device device, ScalarType dtype)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Batch = batch;
         Capacity = capacity;
-        _keys = new Tensor[config.Layers];
-        _values = new Tensor[config.Layers];
-        for (int i = 0; i < config.Layers; i++)
+        _keys = new Tensor[layers];
+        _values = new Tensor[layers];
+        for (int i = 0; i < layers; i++)
         {
-            _keys[i] = zeros([batch, config.Heads, capacity, config.HeadSize], dtype, device).DetachFromDisposeScope();
-            _values[i] = zeros([batch, config.Heads, capacity, config.HeadSize], dtype, device).DetachFromDisposeScope();
+            _keys[i] = zeros([batch, kvHeads, capacity, headSize], dtype, device).DetachFromDisposeScope();
+            _values[i] = zeros([batch, kvHeads, capacity, headSize], dtype, device).DetachFromDisposeScope();
         }
         _mask = zeros([batch, capacity], ScalarType.Bool, device).DetachFromDisposeScope();
         _counts = zeros([batch], ScalarType.Int64, device).DetachFromDisposeScope();

@@ -1,6 +1,6 @@
 namespace Blend;
 
-/// <summary>How <see cref="Policy.Generate"/> samples responses.</summary>
+/// <summary>How <see cref="Policy.Generate(IReadOnlyList{string}, GenerationOptions)"/> samples responses.</summary>
 /// <example><code>policy.Generate(prompts, new GenerationOptions { MaxNewTokens = 32, Temperature = 0.7, Seed = 3 });</code></example>
 public sealed record GenerationOptions
 {

@@ -53,14 +53,7 @@ public sealed class RewardModel : IRewardModel, IDisposable
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var rm = Policy.Create(policy.Codec, policy.Config with { RewardHead = true }, seed, policy.Device);
-        using (no_grad())
-        {
-            var source = policy.Model.state_dict();
-            foreach (var (key, t) in rm.Model.state_dict())
-                if (source.TryGetValue(key, out var s) && s.shape.SequenceEqual(t.shape)) t.copy_(s);
-        }
-        return new RewardModel(rm, name);
+        return new RewardModel(policy.Derive(policy.Config with { RewardHead = true }, seed), name);
     }
 
     /// <summary>Trains a reward model from scratch on <paramref name="pairs"/> (codec: cl100k compacted to the pairs' text, digits split).</summary>
@@ -195,7 +188,7 @@ public sealed class RewardModel : IRewardModel, IDisposable
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"RewardModel({Name}: Gpt {Backbone.Config.Layers}x{Backbone.Config.Width}, ctx {Backbone.Config.ContextLength}, {Backbone.Model.ParameterCount:N0} params, {Backbone.Codec.VocabSize} ids)");
+        string.Create(CultureInfo.InvariantCulture, $"RewardModel({Name}: {Backbone.Config.Architecture} {Backbone.Config.Layers}x{Backbone.Config.Width}, ctx {Backbone.Config.ContextLength}, {Backbone.Model.ParameterCount:N0} params, {Backbone.Codec.VocabSize} ids)");
 
     /// <inheritdoc />
     public void Dispose() => Backbone.Dispose();

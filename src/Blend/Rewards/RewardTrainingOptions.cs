@@ -48,7 +48,7 @@ public sealed record RewardTrainingOptions
 
     /// <summary>
     /// Backbone architecture for a model trained from scratch (its <see cref="GptConfig.VocabSize"/> is replaced by the codec's
-    /// and <see cref="GptConfig.RewardHead"/> is turned on); default null = 2 layers, 4 heads, width 96, context 192.
+    /// and <see cref="ModelConfig.RewardHead"/> is turned on); default null = 2 layers, 4 heads, width 96, context 192.
     /// </summary>
     public GptConfig? Config { get; init; }
 

@@ -62,7 +62,7 @@ public sealed record Soup
         return new Soup(experts.Select((p, i) => SoupExpert.From(p ?? throw new ArgumentException($"Soup.Of: expert {i} is null."), $"expert{i}")).ToList());
     }
 
-    /// <summary>A soup of checkpoint folders saved by <see cref="Policy.Save"/>: tensors are streamed from their safetensors files one at a time.</summary>
+    /// <summary>A soup of checkpoint folders saved by <see cref="Policy.Save(string)"/>: tensors are streamed from their safetensors files one at a time.</summary>
     public static Soup Of(params string[] checkpoints)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);

@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Blend;
+
+/// <summary>
+/// Reads and writes the <c>config.json</c> of a Hugging Face causal LM (GPT-2 and the Llama family: Llama, Mistral,
+/// Qwen2, Qwen3). A field Blend does not know, or a value it does not implement (another activation, sliding-window
+/// attention, interleaved rotary, quantisation, …), is an error naming the field and the file, never a silently different model.
+/// </summary>
+public static class HuggingFaceConfig
+{
+    /// <summary>The model types Blend can load.</summary>
+    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt2", "llama", "mistral", "qwen2", "qwen3"];
+
+    const string ValueHeadKey = "blend_value_head";
+    const string RewardHeadKey = "blend_reward_head";
+
+    // Fields that do not change the forward pass (token ids, bookkeeping, dropout rates that are 0 at inference).
+    static readonly HashSet<string> Harmless =
+    [
+        "architectures", "model_type", "_name_or_path", "torch_dtype", "dtype", "transformers_version", "use_cache",
+        "bos_token_id", "eos_token_id", "pad_token_id", "tokenizer_class", "output_attentions", "output_hidden_states",
+        "return_dict", "torchscript", "task_specific_params", "is_llama_config", "transformers.js_config", "attention_dropout",
+        "pretraining_tp", "max_window_layers", "n_ctx", "attn_pdrop", "embd_pdrop", "resid_pdrop", "summary_activation",
+        "summary_first_dropout", "summary_proj_to_labels", "summary_type", "summary_use_proj", "reorder_and_upcast_attn",
+        "output_past", "initializer_range", ValueHeadKey, RewardHeadKey,
+    ];
+
+    static readonly Dictionary<string, string[]> Architectures = new()
+    {
+        ["gpt2"] = ["GPT2LMHeadModel", "GPT2Model"],
+        ["llama"] = ["LlamaForCausalLM"],
+        ["mistral"] = ["MistralForCausalLM"],
+        ["qwen2"] = ["Qwen2ForCausalLM"],
+        ["qwen3"] = ["Qwen3ForCausalLM"],
+    };
+
+    /// <summary>Reads <paramref name="path"/> (a <c>config.json</c>) into a <see cref="Gpt2Config"/> or <see cref="LlamaConfig"/>.</summary>
+    /// <exception cref="FormatException">Malformed, unsupported architecture or unsupported field; the message names the file and the field.</exception>
+    public static ModelConfig Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"HuggingFaceConfig: '{path}' does not exist.", path);
+        JsonObject o;
+        try { o = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: expected a JSON object."); }
+        catch (JsonException e) { throw new FormatException($"{path}: not valid JSON ({e.Message}).", e); }
+        try { return Parse(o); }
+        catch (FieldException e) { throw new FormatException($"{path}: {e.Message}", e); }
+        catch (ArgumentException e) { throw new FormatException($"{path}: {e.Message}", e); }
+        catch (InvalidOperationException e) { throw new FormatException($"{path}: {e.Message}", e); }
+    }
+
+    /// <summary>Parses the object of a <c>config.json</c>; errors name the field (see <see cref="Read"/>).</summary>
+    public static ModelConfig Parse(JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var f = new Fields(config);
+        string type = f.String("model_type") ?? throw new FieldException("field 'model_type' is missing (not a Hugging Face model config).");
+        if (!Architectures.TryGetValue(type, out var archs))
+            throw new FieldException($"model_type '{type}' is not supported (Blend loads {string.Join(", ", ModelTypes)}).");
+        if (config["architectures"] is JsonArray list)
+            foreach (var a in list.Select(n => n?.ToString() ?? ""))
+                if (!archs.Contains(a)) throw new FieldException($"architectures lists '{a}', which Blend does not implement (for model_type '{type}': {string.Join(", ", archs)}).");
+        if (config.ContainsKey("quantization_config")) throw new FieldException("field 'quantization_config': quantised checkpoints are not supported.");
+        bool valueHead = f.Bool(ValueHeadKey, false), rewardHead = f.Bool(RewardHeadKey, false);
+        var source = Normalise(config);
+        ModelConfig result = type == "gpt2" ? ParseGpt2(f, source) : ParseLlama(type, f, source);
+        foreach (var key in config.Select(kv => kv.Key))
+            if (!f.Used.Contains(key) && !Harmless.Contains(key))
+                throw new FieldException($"field '{key}' is not supported for model_type '{type}' (Blend would ignore it and could compute a different model).");
+        return result with { ValueHead = valueHead, RewardHead = rewardHead };
+    }
+
+    static Gpt2Config ParseGpt2(Fields f, ConfigSource source)
+    {
+        f.Require("scale_attn_weights", true);
+        f.Require("scale_attn_by_inverse_layer_idx", false);
+        f.Require("add_cross_attention", false);
+        var c = new Gpt2Config
+        {
+            VocabSize = f.Int("vocab_size") ?? 50257,
+            ContextLength = f.Int("n_positions") ?? 1024,
+            Layers = f.Int("n_layer") ?? 12,
+            Width = f.Int("n_embd") ?? 768,
+            Heads = f.Int("n_head") ?? 12,
+            InnerSize = f.Int("n_inner") ?? 0,
+            LayerNormEps = f.Double("layer_norm_epsilon") ?? 1e-5,
+            Activation = f.String("activation_function") ?? "gelu_new",
+            TieEmbeddings = f.Bool("tie_word_embeddings", true),
+            InitializerRange = f.Double("initializer_range") ?? 0.02,
+            Source = source,
+        };
+        try { return c.Validate(); }
+        catch (ArgumentException e) { throw new FieldException(e.Message); }
+    }
+
+    static LlamaConfig ParseLlama(string type, Fields f, ConfigSource source)
+    {
+        var act = f.String("hidden_act") ?? "silu";
+        if (act != "silu") throw new FieldException($"field 'hidden_act' is '{act}'; Blend's Llama-family MLP is SwiGLU with silu.");
+        if (f.Bool("rope_interleaved", false)) throw new FieldException("field 'rope_interleaved' is true; Blend implements the half-split rotary layout only.");
+        if (f.Double("partial_rotary_factor") is { } prf && prf != 1.0) throw new FieldException($"field 'partial_rotary_factor' is {prf}; only full rotary (1.0) is supported.");
+        if (f.Bool("use_mrope", false)) throw new FieldException("field 'use_mrope' is true; multimodal rotary positions are not supported.");
+        if (f.Node("layer_types") is JsonArray layers && layers.Any(n => n?.ToString() != "full_attention"))
+            throw new FieldException("field 'layer_types' lists a layer other than 'full_attention'; sliding-window layers are not supported.");
+        if (type is "qwen2" or "qwen3" && f.Bool("use_sliding_window", false))
+            throw new FieldException("field 'use_sliding_window' is true; sliding-window attention is not supported.");
+        int context = ContextOf(f, type);
+        bool attentionBias = f.Bool("attention_bias", false);
+        int heads = f.Int("num_attention_heads") ?? throw new FieldException("field 'num_attention_heads' is missing.");
+        var c = new LlamaConfig(type)
+        {
+            VocabSize = f.Int("vocab_size") ?? throw new FieldException("field 'vocab_size' is missing."),
+            Width = f.Int("hidden_size") ?? throw new FieldException("field 'hidden_size' is missing."),
+            IntermediateSize = f.Int("intermediate_size") ?? throw new FieldException("field 'intermediate_size' is missing."),
+            Layers = f.Int("num_hidden_layers") ?? throw new FieldException("field 'num_hidden_layers' is missing."),
+            Heads = heads,
+            KvHeads = f.Int("num_key_value_heads") ?? heads,
+            HeadSize = f.Int("head_dim") ?? 0,
+            ContextLength = context,
+            RmsNormEps = f.Double("rms_norm_eps") ?? 1e-6,
+            RopeTheta = f.Double("rope_theta") ?? 10000,
+            RopeScaling = ParseRopeScaling(f.Node("rope_scaling")),
+            TieEmbeddings = f.Bool("tie_word_embeddings", false),
+            QkvBias = type == "qwen2" || attentionBias,
+            OutputBias = type != "qwen2" && attentionBias,
+            QkNorm = type == "qwen3",
+            MlpBias = f.Bool("mlp_bias", false),
+            InitializerRange = f.Double("initializer_range") ?? 0.02,
+            Source = source,
+        };
+        if (type is "qwen2" or "mistral" && attentionBias) throw new FieldException($"field 'attention_bias' is not part of model_type '{type}'.");
+        try { return c.Validate(); }
+        catch (ArgumentException e) { throw new FieldException(e.Message); }
+    }
+
+    /// <summary>
+    /// The context Blend models: <c>max_position_embeddings</c>, capped at Mistral's <c>sliding_window</c> (4096 when the
+    /// field is absent, as Mistral's reference config) since within the window sliding-window attention is full causal attention.
+    /// </summary>
+    static int ContextOf(Fields f, string type)
+    {
+        int context = f.Int("max_position_embeddings") ?? 2048;
+        int? window = f.Int("sliding_window");
+        if (type == "mistral" && !f.Has("sliding_window")) window = 4096;
+        return type == "mistral" && window is { } w && w < context ? w : context;
+    }
+
+    static RopeScaling? ParseRopeScaling(JsonNode? node)
+    {
+        if (node is null) return null;
+        if (node is not JsonObject o) throw new FieldException("field 'rope_scaling' must be an object or null.");
+        var f = new Fields(o);
+        string kind = f.String("rope_type") ?? f.String("type") ?? throw new FieldException("field 'rope_scaling' has no 'rope_type'.");
+        f.String("type");
+        RopeScaling? result = kind switch
+        {
+            "default" => null,
+            "linear" => new RopeScaling("linear", f.Double("factor") ?? throw new FieldException("field 'rope_scaling.factor' is missing.")),
+            "llama3" => new RopeScaling("llama3", f.Double("factor") ?? throw new FieldException("field 'rope_scaling.factor' is missing."),
+                f.Double("low_freq_factor") ?? 1, f.Double("high_freq_factor") ?? 4, f.Int("original_max_position_embeddings") ?? 8192),
+            _ => throw new FieldException($"field 'rope_scaling' has type '{kind}'; Blend supports linear and llama3."),
+        };
+        foreach (var key in o.Select(kv => kv.Key))
+            if (!f.Used.Contains(key)) throw new FieldException($"field 'rope_scaling.{key}' is not supported for rope type '{kind}'.");
+        return result;
+    }
+
+    /// <summary>The <c>config.json</c> object of <paramref name="config"/>: its source fields, with every field Blend models written over them.</summary>
+    public static JsonObject ToJson(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        switch (config)
+        {
+            case LlamaConfig c:
+            {
+                var o = Source(c.Source);
+                o["model_type"] = c.ModelType;
+                o["architectures"] ??= new JsonArray(Architectures[c.ModelType][0]);
+                o["vocab_size"] = c.VocabSize;
+                o["hidden_size"] = c.Width;
+                o["intermediate_size"] = c.IntermediateSize;
+                o["num_hidden_layers"] = c.Layers;
+                o["num_attention_heads"] = c.Heads;
+                o["num_key_value_heads"] = c.KvHeads;
+                if (c.HeadSize > 0) o["head_dim"] = c.HeadSize;
+                if (c.Source is null || ContextOf(new Fields(o), c.ModelType) != c.ContextLength) o["max_position_embeddings"] = c.ContextLength;
+                o["rms_norm_eps"] = c.RmsNormEps;
+                o["rope_theta"] = c.RopeTheta;
+                o["rope_scaling"] = c.RopeScaling switch
+                {
+                    null => null,
+                    { Type: "linear" } r => new JsonObject { ["rope_type"] = "linear", ["factor"] = r.Factor },
+                    var r => new JsonObject
+                    {
+                        ["rope_type"] = r.Type, ["factor"] = r.Factor, ["low_freq_factor"] = r.LowFreqFactor,
+                        ["high_freq_factor"] = r.HighFreqFactor, ["original_max_position_embeddings"] = r.OriginalContextLength,
+                    },
+                };
+                o["tie_word_embeddings"] = c.TieEmbeddings;
+                o["hidden_act"] = "silu";
+                if (c.ModelType is "llama" or "qwen3") o["attention_bias"] = c.OutputBias;
+                if (c.ModelType == "llama") o["mlp_bias"] = c.MlpBias;
+                o["initializer_range"] = c.InitializerRange;
+                return Heads(o, c);
+            }
+            case Gpt2Config c:
+            {
+                var o = Source(c.Source);
+                o["model_type"] = "gpt2";
+                o["architectures"] ??= new JsonArray("GPT2LMHeadModel");
+                o["vocab_size"] = c.VocabSize;
+                o["n_positions"] = c.ContextLength;
+                o["n_layer"] = c.Layers;
+                o["n_embd"] = c.Width;
+                o["n_head"] = c.Heads;
+                o["n_inner"] = c.InnerSize > 0 ? c.InnerSize : null;
+                o["layer_norm_epsilon"] = c.LayerNormEps;
+                o["activation_function"] = c.Activation;
+                o["tie_word_embeddings"] = c.TieEmbeddings;
+                o["initializer_range"] = c.InitializerRange;
+                return Heads(o, c);
+            }
+            default:
+                throw new NotSupportedException($"HuggingFaceConfig.ToJson: {config.GetType().Name} has no Hugging Face config.");
+        }
+
+        static JsonObject Heads(JsonObject o, ModelConfig c)
+        {
+            o.Remove(ValueHeadKey);
+            o.Remove(RewardHeadKey);
+            if (c.ValueHead) o[ValueHeadKey] = true;
+            if (c.RewardHead) o[RewardHeadKey] = true;
+            return o;
+        }
+    }
+
+    static JsonObject Source(ConfigSource? source) => source?.ToJsonObject() ?? [];
+
+    static ConfigSource Normalise(JsonObject config)
+    {
+        var copy = (JsonObject)JsonNode.Parse(config.ToJsonString())!;
+        copy.Remove(ValueHeadKey);
+        copy.Remove(RewardHeadKey);
+        return new ConfigSource(copy);
+    }
+
+    sealed class FieldException(string message) : Exception(message);
+
+    /// <summary>Typed reads of a JSON object that remember which fields were read.</summary>
+    sealed class Fields(JsonObject o)
+    {
+        public HashSet<string> Used { get; } = [];
+
+        public bool Has(string key) => o.ContainsKey(key);
+
+        public JsonNode? Node(string key)
+        {
+            Used.Add(key);
+            return o[key];
+        }
+
+        public string? String(string key) => Node(key) switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => throw new FieldException($"field '{key}' must be a string."),
+        };
+
+        public int? Int(string key) => Node(key) switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<int>(out var i) => i,
+            JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue => (int)d,
+            var n => throw new FieldException($"field '{key}' must be an integer (is {n.ToJsonString()})."),
+        };
+
+        public double? Double(string key) => Node(key) switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<double>(out var d) => d,
+            var n => throw new FieldException($"field '{key}' must be a number (is {n.ToJsonString()})."),
+        };
+
+        public bool Bool(string key, bool fallback) => Node(key) switch
+        {
+            null => fallback,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            var n => throw new FieldException($"field '{key}' must be true or false (is {n.ToJsonString()})."),
+        };
+
+        public void Require(string key, bool expected)
+        {
+            if (Bool(key, expected) != expected)
+                throw new FieldException(string.Create(CultureInfo.InvariantCulture, $"field '{key}' is {!expected}; Blend implements only {expected}."));
+        }
+    }
+}

@@ -29,11 +29,25 @@ public sealed class LessonPage
     public static LessonPage Start(string title, IReadOnlyList<string> args, [CallerFilePath] string lessonFile = "")
     {
         ArgumentNullException.ThrowIfNull(args);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(lessonFile)) ?? Directory.GetCurrentDirectory();
+        // The compiler's path of the lesson file; under a deterministic CI build it is mapped (/_/lessons/…) and does not
+        // exist, so the lessons folder is then found from the working directory.
+        var dir = lessonFile.Length > 0 ? Path.GetDirectoryName(Path.GetFullPath(lessonFile)) : null;
+        if (dir is null || !Directory.Exists(dir)) dir = FindLessons(Directory.GetCurrentDirectory());
         int at = args.ToList().IndexOf("--out");
         if (at >= 0 && at + 1 >= args.Count) throw new ArgumentException("--out needs a folder");
         var outDir = at >= 0 ? Path.GetFullPath(args[at + 1]) : Path.Combine(dir, "out");
         return new LessonPage(title, outDir, dir, quick: !args.Contains("--full"));
+    }
+
+    static string FindLessons(string from)
+    {
+        for (var d = new DirectoryInfo(from); d is not null; d = d.Parent)
+        {
+            if (Directory.Exists(Path.Combine(d.FullName, "LessonPage")) && d.Name == "lessons") return d.FullName;
+            var inside = Path.Combine(d.FullName, "lessons");
+            if (Directory.Exists(Path.Combine(inside, "LessonPage"))) return inside;
+        }
+        throw new DirectoryNotFoundException($"LessonPage: cannot find the lessons folder from '{from}'; run the lesson from the repository.");
     }
 
     /// <summary>True unless <c>--full</c> was given: the smallest budgets, seconds to a minute on a CPU.</summary>

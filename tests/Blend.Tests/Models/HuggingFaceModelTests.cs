@@ -169,6 +169,11 @@ public class HuggingFaceModelTests(TinyHuggingFace hf) : IClassFixture<TinyHuggi
             policy.Save(dir, maxShardBytes: 40_000);
             var shard = Directory.GetFiles(dir, "model-*-of-*.safetensors").OrderBy(s => s, StringComparer.Ordinal).Last();
             File.Delete(shard);
+            // Blend's own save: its manifest already names the missing shard.
+            var incomplete = Assert.Throws<FormatException>(() => Blend.Policy.Load(dir, CPU));
+            Assert.Contains(Path.GetFileName(shard), incomplete.Message, StringComparison.Ordinal);
+            // A folder from another tool (no manifest): the loader names the shard and a tensor it holds.
+            File.Delete(Path.Combine(dir, "manifest.json"));
             var e = Assert.Throws<FileNotFoundException>(() => Blend.Policy.Load(dir, CPU));
             Assert.Contains(Path.GetFileName(shard), e.Message, StringComparison.Ordinal);
             Assert.Contains("holding tensor '", e.Message, StringComparison.Ordinal);

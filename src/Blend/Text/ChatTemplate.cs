@@ -59,23 +59,19 @@ public sealed class ChatTemplate
     public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true, IReadOnlyDictionary<string, object?>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var vars = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["messages"] = messages.Select(m => (object?)new Dictionary<string, object?> { ["role"] = m.Role, ["content"] = m.Content }).ToList(),
-            ["add_generation_prompt"] = addGenerationPrompt,
-        };
-        if (BosToken is not null) vars["bos_token"] = BosToken;
-        if (EosToken is not null) vars["eos_token"] = EosToken;
-        if (variables is not null) foreach (var (k, v) in variables) vars[k] = FromDotNet(v);
-        try { return JinjaInterpreter.Render(_nodes, vars, Where); }
-        catch (TemplateRaisedException e) { throw new InvalidOperationException($"{Where}: the template raised: {e.Message}", e); }
+        return RenderWith(messages.Select(m => (object?)new Dictionary<string, object?> { ["role"] = m.Role, ["content"] = m.Content }).ToList(), addGenerationPrompt, variables);
     }
 
     /// <summary>Renders a conversation given as JSON (an array of message objects with any fields, e.g. <c>tool_calls</c>).</summary>
     public string Render(JsonArray messages, bool addGenerationPrompt = true, IReadOnlyDictionary<string, object?>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var vars = new Dictionary<string, object?>(StringComparer.Ordinal) { ["messages"] = FromDotNet(messages), ["add_generation_prompt"] = addGenerationPrompt };
+        return RenderWith(FromDotNet(messages), addGenerationPrompt, variables);
+    }
+
+    string RenderWith(object? messages, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? variables)
+    {
+        var vars = new Dictionary<string, object?>(StringComparer.Ordinal) { ["messages"] = messages, ["add_generation_prompt"] = addGenerationPrompt };
         if (BosToken is not null) vars["bos_token"] = BosToken;
         if (EosToken is not null) vars["eos_token"] = EosToken;
         if (variables is not null) foreach (var (k, v) in variables) vars[k] = FromDotNet(v);

@@ -16,13 +16,7 @@ public class HuggingFaceStackTests(TinyHuggingFace hf) : IClassFixture<TinyHuggi
 
     static SftOptions Sft(int steps) => new() { Steps = steps, BatchSize = 3, LearningRate = 3e-3, WarmupSteps = 0, MinLearningRate = 3e-3 };
 
-    static float[] Logits(Blend.Policy policy)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var ids = policy.Codec.EncodeChat("What is 23 + 45?", "The answer is 68.").Ids.Select(i => (long)i).ToArray();
-        return policy.Model.forward(tensor(ids, [1, ids.Length], device: policy.Device)).data<float>().ToArray();
-    }
+    static float[] Logits(Blend.Policy policy) => Soups.SoupTests.Logits(policy);
 
     [Fact]
     public void Sft_lowers_the_loss_of_a_llama_and_the_saved_policy_reloads_in_the_hugging_face_layout()

@@ -6,7 +6,8 @@ namespace Blend.Tests.Soups;
 [Collection("Torch")]
 public class SoupTests
 {
-    static float[] Logits(Blend.Policy policy)
+    /// <summary>A policy's logits on one fixed (prompt, response) pair: what soups and model tests compare.</summary>
+    internal static float[] Logits(Blend.Policy policy)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -20,8 +20,9 @@ internal static class JudgeCommand
         var judges = new Option<string?>("--judges") { Description = "Comma-separated judge types applied to every sample, with default options (e.g. math_answer,refusal)." };
         var outFile = new Option<string?>("--out") { Description = "Write one JSON result per sample (verdicts, components, reward) to this JSONL file, atomically." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
-        var cmd = new Command("judge", "Judge a JSONL file of samples: verdict table, pass rates per judge and task, JSONL results.") { data, recipe, judges, outFile, json };
-        cmd.SetAction(r => Run(r.GetValue(data)!, r.GetValue(recipe), r.GetValue(judges), r.GetValue(outFile), r.GetValue(json), r.InvocationConfiguration.Output));
+        var report = ReportFile.Option(hasDefault: false);
+        var cmd = new Command("judge", "Judge a JSONL file of samples: verdict table, pass rates per judge and task, JSONL results, an HTML report.") { data, recipe, judges, outFile, json, report };
+        cmd.SetAction(r => Run(r.GetValue(data)!, r.GetValue(recipe), r.GetValue(judges), r.GetValue(outFile), r.GetValue(json), r.InvocationConfiguration.Output, r.GetValue(report)));
         return cmd;
     }
 
@@ -41,10 +42,11 @@ internal static class JudgeCommand
         return samples;
     }
 
-    internal static int Run(string dataPath, string? recipePath, string? judgeList, string? outFile, bool json, TextWriter output)
+    internal static int Run(string dataPath, string? recipePath, string? judgeList, string? outFile, bool json, TextWriter output, string? report = null)
     {
         if ((recipePath is null) == (judgeList is null)) throw new UsageException("give either --recipe R or --judges a,b (not both, not neither)");
         if (outFile is not null && Directory.Exists(outFile)) throw new UsageException($"--out: '{outFile}' is a folder; give a file path");
+        var reportPath = ReportFile.Resolve(report, null);
         // Every input is checked before the data is judged: the flags, the recipe, then the data file.
         var listed = judgeList is null ? null : ParseJudges(judgeList);
         using var builder = recipePath is null ? null : new RecipeBuilder(RecipeReader.Read(recipePath));
@@ -57,6 +59,7 @@ internal static class JudgeCommand
         var judgeStats = results.SelectMany(r => r.Verdicts).GroupBy(v => v.Judge)
             .Select(g => (Name: g.Key, Pass: g.Count(v => v.Passed), Fail: g.Count(v => v.Outcome == VerdictOutcome.Fail), Error: g.Count(v => v.Outcome == VerdictOutcome.Error))).ToList();
         var taskStats = results.GroupBy(r => r.Sample.Task).Select(g => (Name: g.Key, Count: g.Count(), Passed: g.Count(r => r.Passed), Errors: g.Count(r => r.Error is not null))).ToList();
+        if (reportPath is not null) ReportFile.Write(reportPath, Report(results, dataPath, recipePath ?? "--judges " + judgeList));
         if (json)
         {
             output.WriteLine(new JsonObject
@@ -80,6 +83,21 @@ internal static class JudgeCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>The offline page: pass rates per task and judge (a chart and tables, Blend.Interactive's renderers) and the first samples with their verdicts.</summary>
+    static Blend.Interactive.HtmlReport Report(IReadOnlyList<ScoredSample> results, string data, string judgedBy)
+    {
+        var judges = results.SelectMany(r => r.Verdicts).GroupBy(v => v.Judge).Select(g => JudgeStats.Of(g.Key, g)).ToList();
+        var tasks = results.GroupBy(r => r.Sample.Task)
+            .Select(g => JudgeStats.Of(g.Key, g.Select(r => r.Error is not null ? Verdict.Error(g.Key, r.Error) : r.Passed ? Verdict.Pass(g.Key) : Verdict.Fail(g.Key, "a judge failed")))).ToList();
+        double rate = results.Count(r => r.Passed) / (double)results.Count;
+        var lead = string.Create(CultureInfo.InvariantCulture, $"Measured {results.Count} samples of {Path.GetFileName(data)} with {judgedBy}: {rate:P1} pass every judge of their task.");
+        var page = new Blend.Interactive.HtmlReport($"blend judge: {Path.GetFileName(data)}")
+            .Add("Pass rates", Blend.Interactive.ChartHtml.Fragment(Blend.Interactive.JudgeCharts.PassRates(tasks, judges)), lead)
+            .Add("Per judge", Blend.Interactive.JudgeHtml.Stats("judge", judges))
+            .Add("Per task", Blend.Interactive.JudgeHtml.Stats("task", tasks));
+        return page.Add("Samples", Blend.Interactive.CoreHtml.Samples(results.Select(r => r.Sample), maxRows: 30));
+    }
+
     static List<IJudge> ParseJudges(string list)
     {
         var judges = new List<IJudge>();
@@ -88,7 +106,7 @@ internal static class JudgeCommand
             var kind = JudgeCatalog.Find(type) ?? throw new UsageException($"--judges: unknown judge '{type}'{DidYouMean.Hint(type, JudgeCatalog.All.Select(k => k.Variant.Type))} (known: {string.Join(", ", JudgeCatalog.All.Select(k => k.Variant.Type))})");
             if (kind.Variant.Fields.FirstOrDefault(f => f.Required) is { } required)
                 throw new UsageException($"--judges: judge '{type}' needs its '{required.Name}' option; describe it in a recipe and pass --recipe");
-            try { judges.Add(kind.Create(new RecipeValues([], "$"))); }
+            try { judges.Add(kind.Create(new RecipeValues([], "$"), JudgeContext.None)); }
             catch (ArgumentException e) { throw new UsageException($"--judges: judge '{type}' needs options ({e.Message}); describe it in a recipe and pass --recipe"); }
         }
         if (judges.Count == 0) throw new UsageException("--judges: give at least one judge type");

@@ -11,6 +11,8 @@ var root = BlendCli.Root(
     TrainCommand.Create(),
     JudgeCommand.Create(),
     GenerateCommand.Create(),
-    ScoreCommand.Create()
+    ScoreCommand.Create(),
+    RewardModelCommand.Create(),
+    SweepCommand.Create()
 );
 return BlendCli.Invoke(root, args);

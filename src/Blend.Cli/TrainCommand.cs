@@ -23,19 +23,21 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the output folder." };
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: the recipe's output)." };
         var json = new Option<bool>("--json") { Description = "One JSON object per line (each step's metrics, then the result) instead of progress bars." };
+        var report = ReportFile.Option();
         var cmd = new Command("train", "Train a recipe: SFT (optional), then CGPO with its judges, rewards and per-task optimizers; Ctrl-C saves a checkpoint, --resume continues it.")
         {
-            recipe, resume, outDir, json,
+            recipe, resume, outDir, json, report,
         };
-        cmd.SetAction((r, cancel) => Task.FromResult(Run(r.GetValue(recipe)!, r.GetValue(resume), r.GetValue(outDir), r.GetValue(json), r.InvocationConfiguration.Output, cancel)));
+        cmd.SetAction((r, cancel) => Task.FromResult(Run(r.GetValue(recipe)!, r.GetValue(resume), r.GetValue(outDir), r.GetValue(json), r.InvocationConfiguration.Output, cancel, report: r.GetValue(report))));
         return cmd;
     }
 
     /// <summary>Trains; returns the exit code. Throws <see cref="RecipeException"/>/<see cref="UsageException"/> for bad input before any work.</summary>
-    internal static int Run(string recipePath, bool resume, string? outDir, bool json, TextWriter output, CancellationToken cancel, IProgress<StepMetrics>? observer = null)
+    internal static int Run(string recipePath, bool resume, string? outDir, bool json, TextWriter output, CancellationToken cancel, IProgress<StepMetrics>? observer = null, string? report = null)
     {
         var recipe = RecipeReader.Read(recipePath);
-        if (outDir is not null) recipe = recipe with { Root = recipe.Root with { Object = WithOutput(recipe.Root.Object, Path.GetFullPath(outDir)) } };
+        if (outDir is not null) recipe = recipe with { Root = recipe.Root with { Object = WithOutput(recipe.Root.Object, OutputFolder.Check(outDir)) } };
+        var reportPath = ReportFile.Resolve(report, recipe.Output);
         using var builder = new RecipeBuilder(recipe);
         var checkpoint = builder.CheckpointFolder;
         var parent = Path.GetDirectoryName(checkpoint)!;
@@ -85,15 +87,27 @@ internal static class TrainCommand
             ["evaluation"] = result.Evaluation is null ? null : JsonSerializer.SerializeToNode(result.Evaluation.Tasks),
         };
         AtomicFile.WriteAllText(Path.Combine(recipe.Output, "metrics.json"), metrics.ToJsonString(Indented));
-        if (json) output.WriteLine(new JsonObject { ["done"] = true, ["output"] = recipe.Output, ["steps"] = result.Steps }.ToJsonString(Line));
+        ReportFile.Write(reportPath!, Report(recipe, result));
+        if (json) output.WriteLine(new JsonObject { ["done"] = true, ["output"] = recipe.Output, ["steps"] = result.Steps, ["report"] = reportPath }.ToJsonString(Line));
         else
         {
             foreach (var task in builder.TaskNames)
                 if (result.ForTask(task) is { Count: > 0 } rows)
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task,-14} reward {rows[^1].Reward,8:0.000}  calibrated {rows[^1].CalibratedReward:0.000}  pass {rows[^1].PassRate:0.00}  KL {rows[^1].Kl:0.000}"));
-            output.WriteLine($"wrote {Path.Combine(recipe.Output, "policy")} and metrics.json");
+            output.WriteLine($"wrote {Path.Combine(recipe.Output, "policy")}, metrics.json and {reportPath}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The run's offline page: the training curves and evaluation per task (Blend.Interactive's CGPO renderer), and the judge pass rates.</summary>
+    static Blend.Interactive.HtmlReport Report(Recipe recipe, CgpoResult result)
+    {
+        var last = result.Tasks.Select(t => result.ForTask(t) is { Count: > 0 } rows
+            ? string.Create(CultureInfo.InvariantCulture, $"{t}: reward {rows[^1].Reward:0.000}, pass rate {rows[^1].PassRate:0.00}, KL {rows[^1].Kl:0.000}") : $"{t}: no steps");
+        var lead = $"Measured {result.Steps} CGPO steps of recipe '{recipe.Name}' (seed {recipe.Seed}); at the last step {string.Join("; ", last)}.";
+        var page = new Blend.Interactive.HtmlReport($"blend train: {recipe.Name}").Add("CGPO run", Blend.Interactive.TrainingHtml.Cgpo(result), lead);
+        if (result.Metrics.Count > 0) page.Add("Judge pass rates", Blend.Interactive.ChartHtml.Fragment(Blend.Interactive.TrainingCharts.PassRates(result.Metrics)));
+        return page;
     }
 
     static JsonObject WithOutput(JsonObject root, string output)

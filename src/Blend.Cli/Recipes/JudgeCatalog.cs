@@ -2,10 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace Blend.Cli.Recipes;
 
+/// <summary>What a judge factory may need beyond its own options.</summary>
+/// <param name="Scorer">The next-token scorer of a model folder named by the recipe (path as written; loaded once per folder).</param>
+internal sealed record JudgeContext(Func<string, INextTokenScorer> Scorer)
+{
+    /// <summary>For judges built without a recipe (<c>--judges</c>): no model folders.</summary>
+    public static JudgeContext None { get; } = new(dir => throw new ArgumentException($"model '{dir}': model judges need a recipe"));
+}
+
 /// <summary>A judge type a recipe can name, its options and how to build it.</summary>
 /// <param name="Variant">The <c>type</c>, its description and its option fields.</param>
 /// <param name="Create">Builds the judge from its (checked) options; throws ArgumentException for a bad combination.</param>
-internal sealed record JudgeKind(Variant Variant, Func<RecipeValues, IJudge> Create);
+internal sealed record JudgeKind(Variant Variant, Func<RecipeValues, JudgeContext, IJudge> Create);
 
 /// <summary>The judges of a recipe's <c>tasks[].judges</c>: one entry per built-in <see cref="Judge"/> factory.</summary>
 internal static class JudgeCatalog
@@ -16,7 +24,28 @@ internal static class JudgeCatalog
     static Field Text(string name, string description, bool required = true) => new(name, FieldType.String, description) { Required = required };
 
     static JudgeKind Kind(string type, string description, Func<RecipeValues, IJudge> create, params Field[] fields) =>
-        new(new Variant(type, description, [Name(type.Replace('_', '-')), .. fields]), create);
+        new(new Variant(type, description, [Name(type.Replace('_', '-')), .. fields]), (v, _) => create(v));
+
+    static readonly ModelJudgeOptions ModelDefaults = new();
+
+    /// <summary>CGPO's LLM judge: a model folder's next-token probabilities of a violation token and a pass token after a template.</summary>
+    static JudgeKind ModelKind() => new(new Variant("model",
+        "CGPO's LLM judge: the sample violates when log p(violation_token) − log p(pass_token) after the filled template exceeds the margin (a Blend or Hugging Face model folder).",
+        [
+            Name("model"),
+            new Field("model", FieldType.Folder, "The judge model: a Blend policy checkpoint or a Hugging Face folder (its tokenizer and chat template lay out the question).") { Required = true },
+            new Field("template", FieldType.String, "The question; {prompt}, {response} and {reference} are replaced.") { Default = ModelDefaults.Template },
+            new Field("violation_token", FieldType.String, "The token whose probability means a violation.") { Default = ModelDefaults.ViolationToken },
+            new Field("pass_token", FieldType.String, "The token whose probability means a pass.") { Default = ModelDefaults.PassToken },
+            new Field("margin", FieldType.Number, "Margin on log p(violation) − log p(pass): the sample fails above it.") { Default = 0.0 },
+        ]),
+        (v, c) => Judge.Model(v.String("name") ?? "model", c.Scorer(v.String("model")!), new ModelJudgeOptions
+        {
+            Template = v.String("template") ?? ModelDefaults.Template,
+            ViolationToken = v.String("violation_token") ?? ModelDefaults.ViolationToken,
+            PassToken = v.String("pass_token") ?? ModelDefaults.PassToken,
+            Margin = v.Number("margin") ?? 0,
+        }));
 
     /// <summary>Every judge type, in documentation order.</summary>
     public static IReadOnlyList<JudgeKind> All { get; } =
@@ -66,6 +95,7 @@ internal static class JudgeCatalog
         Kind("code", "Runs the sample's tests against the response's code in the sandbox.",
             v => Judge.Code(OptionsBinder.Bind<CodeJudgeOptions>(v, CodeOptionFields), v.String("name") ?? "code"),
             [.. OptionsBinder.Fields(typeof(CodeJudgeOptions), CodeOptionFields)]),
+        ModelKind(),
     ];
 
     static readonly string[] CodeOptionFields = ["TimeoutSeconds", "MemoryMb", "MaxProcesses", "MaxFileMb", "RequireIsolation", "MaxParallel"];

@@ -8,6 +8,7 @@ namespace Blend.Cli.Recipes;
 internal sealed class RecipeBuilder : IDisposable
 {
     readonly Dictionary<string, IRewardModel> _rewardModels = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Policy> _judgeModels = new(StringComparer.Ordinal);
     readonly Dictionary<string, PromptSet> _promptFiles = new(StringComparer.Ordinal);
     readonly Dictionary<string, IReadOnlyDictionary<string, IJudge>> _judges = new(StringComparer.Ordinal);
     readonly Lazy<IReadOnlyDictionary<string, string>> _gold;
@@ -37,7 +38,7 @@ internal sealed class RecipeBuilder : IDisposable
         var judges = new Dictionary<string, IJudge>(StringComparer.Ordinal);
         foreach (var j in Task(task).Children("judges"))
         {
-            var judge = JudgeCatalog.Find(j.String("type")!)!.Create(j);
+            var judge = JudgeCatalog.Find(j.String("type")!)!.Create(j, new JudgeContext(JudgeModel));
             judges.Add(judge.Name, judge);
         }
         return _judges[task] = judges;
@@ -85,6 +86,14 @@ internal sealed class RecipeBuilder : IDisposable
             var reward = RewardCatalog.Find(r.String("type")!)!.Create(r, context);
             return (r.String("name") ?? reward.Name, reward, r.Number("weight") ?? 1.0);
         })];
+    }
+
+    /// <summary>A model judge's model folder as a next-token scorer (loaded once per folder, disposed with the builder).</summary>
+    INextTokenScorer JudgeModel(string dir)
+    {
+        var full = Recipe.Resolve(dir);
+        if (!_judgeModels.TryGetValue(full, out var policy)) _judgeModels[full] = policy = Policy.Load(full);
+        return new PolicyScorer(policy);
     }
 
     IRewardModel LoadRewardModel(string dir)
@@ -135,11 +144,14 @@ internal sealed class RecipeBuilder : IDisposable
         if (Recipe.Device != "auto") BlendRuntime.UseDevice(Recipe.Device);
     }
 
-    /// <summary>The starting policy: the checkpoint, or a tiny GPT on a cl100k codec compacted to the recipe's corpus.</summary>
+    /// <summary>
+    /// The starting policy: the Blend checkpoint, the Hugging Face folder (its own tokenizer and chat template), or a tiny
+    /// GPT on a cl100k codec compacted to the recipe's corpus.
+    /// </summary>
     public Policy LoadPolicy()
     {
         var model = Recipe.Root.Child("model")!;
-        if (model.String("checkpoint") is { } checkpoint) return Policy.Load(Recipe.Resolve(checkpoint));
+        if ((model.String("checkpoint") ?? model.String("hf")) is { } folder) return Policy.Load(Recipe.Resolve(folder));
         var tiny = model.Child("tiny")!;
         var files = tiny.Strings("corpus") is { } corpus ? corpus.ToList()
             : Recipe.Tasks.SelectMany(t => new[] { t.String("prompts"), t.String("eval_prompts") }).OfType<string>()
@@ -147,15 +159,17 @@ internal sealed class RecipeBuilder : IDisposable
         var sets = files.Select(PromptFile).ToList();
         var text = sets.SelectMany(s => s.Select(i => i.Text).Concat(s.Responses.Select(r => r ?? "")));
         var codec = TextCodec.Cl100k().Compact(text);
-        var config = GptConfig.Tiny(codec.VocabSize) with
-        {
-            ContextLength = tiny.Int("context_length") ?? 96,
-            Layers = tiny.Int("layers") ?? 2,
-            Heads = tiny.Int("heads") ?? 2,
-            Width = tiny.Int("width") ?? 64,
-        };
-        return Policy.Create(codec, config, Recipe.Seed);
+        return Policy.Create(codec, TinyConfig(tiny) with { VocabSize = codec.VocabSize }, Recipe.Seed);
     }
+
+    /// <summary>The architecture of a recipe's <c>model.tiny</c> (its vocabulary size is the codec's, set by the caller).</summary>
+    public static GptConfig TinyConfig(RecipeValues tiny) => GptConfig.Tiny(1) with
+    {
+        ContextLength = tiny.Int("context_length") ?? 96,
+        Layers = tiny.Int("layers") ?? 2,
+        Heads = tiny.Int("heads") ?? 2,
+        Width = tiny.Int("width") ?? 64,
+    };
 
     /// <summary>The SFT stage's options and data, or null when the recipe has no <c>sft</c>.</summary>
     public (SftOptions Options, PromptSet Train, PromptSet? Eval)? Sft()
@@ -213,5 +227,7 @@ internal sealed class RecipeBuilder : IDisposable
     {
         foreach (var m in _rewardModels.Values.OfType<IDisposable>()) m.Dispose();
         _rewardModels.Clear();
+        foreach (var p in _judgeModels.Values) p.Dispose();
+        _judgeModels.Clear();
     }
 }

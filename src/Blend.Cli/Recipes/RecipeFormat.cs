@@ -26,7 +26,7 @@ internal static class RecipeFormat
     static readonly Shape Model = new("model",
     [
         new Field("checkpoint", FieldType.Folder, "A Blend policy checkpoint folder (Policy.Save: config.json, model.safetensors, tokenizer)."),
-        new Field("hf", FieldType.Folder, "A Hugging Face model folder (config.json, *.safetensors, tokenizer.json); not loadable yet."),
+        new Field("hf", FieldType.Folder, "A Hugging Face model folder (GPT-2, Llama, Mistral, Qwen2, Qwen3: config.json, model.safetensors or its shards, tokenizer.json or vocab.json + merges.txt); its own tokenizer and chat template are used."),
         new Field("tiny", FieldType.Object, "A freshly initialised tiny GPT (seeded by the recipe's seed), usually followed by 'sft'.") { Shape = Tiny },
     ])
     { OneOf = ["checkpoint", "hf", "tiny"], ExactlyOne = true };
@@ -80,6 +80,16 @@ internal static class RecipeFormat
         Num("judge_timeout_seconds", "Deadline of one batch's judging and scoring; past it the batch's samples get error verdicts.", 30.0, 0, exclusive: true),
     ]);
 
+    static readonly Shape Sweep = new("sweep",
+    [
+        new Field("experts", FieldType.FolderList, "Expert policy checkpoints fine-tuned from the recipe's model (Blend or Hugging Face folders, one architecture), in λ order.") { Required = true, Min = 2 },
+        new Field("names", FieldType.StringList, "Labels of the experts (default: their folder names)."),
+        Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more.", 11, 2),
+        Int("samples", "Responses sampled per evaluation prompt and soup.", 2, 1),
+        Int("eval_prompts", "Evaluation prompts per task (each task's eval_prompts, else its prompts).", 24, 1),
+        new Field("include_start", FieldType.Boolean, "Also evaluate the recipe's model (the shared start) and draw it on the front.") { Default = true },
+    ]);
+
     /// <summary>The root object of a recipe.</summary>
     public static Shape Root { get; } = new("Blend recipe",
     [
@@ -97,5 +107,6 @@ internal static class RecipeFormat
         new Field("training", FieldType.Object, "Optimizer-independent training settings.") { Shape = Training },
         new Field("tasks", FieldType.ObjectList, "The tasks, each with prompts, judges, rewards and an optimizer.") { Required = true, Min = 1, Shape = Task },
         new Field("serve", FieldType.Object, "Settings of blend serve.") { Shape = Serve },
+        new Field("sweep", FieldType.Object, "Settings of blend sweep: the experts to interpolate; the objectives are the tasks' reward components.") { Shape = Sweep },
     ]);
 }

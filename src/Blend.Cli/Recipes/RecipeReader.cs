@@ -122,12 +122,14 @@ internal sealed class RecipeReader
                 break;
             case FieldType.StringList:
             case FieldType.FileList:
-                if (node is not JsonArray list) { Error(path, $"must be a list of {(field.Type == FieldType.FileList ? "file paths" : "strings")}, found {Kind(node)}"); return; }
+            case FieldType.FolderList:
+                if (node is not JsonArray list) { Error(path, $"must be a list of {field.Type switch { FieldType.FileList => "file paths", FieldType.FolderList => "folder paths", _ => "strings" }}, found {Kind(node)}"); return; }
+                if (field.Type == FieldType.FolderList && field.Min is double least && list.Count < least) Error(path, $"needs at least {least} folders, found {list.Count}");
                 for (int i = 0; i < list.Count; i++)
                 {
                     var itemPath = $"{path}[{i}]";
                     if (!IsString(list[i], out var item)) Error(itemPath, $"must be a string, found {Kind(list[i])}");
-                    else if (field.Type == FieldType.FileList) CheckPath(item, itemPath, folder: false);
+                    else if (field.Type != FieldType.StringList) CheckPath(item, itemPath, folder: field.Type == FieldType.FolderList);
                 }
                 break;
             case FieldType.File:
@@ -226,8 +228,7 @@ internal sealed class RecipeReader
         _shapeErrors = [.. _errors];
         var model = recipe.Root.Child("model");
         if (model is null || !Clean("$.model")) { }
-        else if (model.Has("hf"))
-            Error(model.Path + ".hf", "loading Hugging Face folders is not supported yet; use model.checkpoint (a Blend policy folder) or model.tiny");
+        else if (model.String("hf") is { } hf) CheckHuggingFaceFolder(recipe.Resolve(hf), model.Path + ".hf");
         else if (model.String("checkpoint") is { } checkpoint) CheckPolicyFolder(recipe.Resolve(checkpoint), model.Path + ".checkpoint");
         if (Clean("$.reference") && recipe.Root.String("reference") is { } reference) CheckPolicyFolder(recipe.Resolve(reference), "$.reference");
         if (Clean("$.sft") && recipe.Root.Child("sft") is { } sft)
@@ -271,7 +272,11 @@ internal sealed class RecipeReader
         {
             try
             {
-                var judge = JudgeCatalog.Find(j.String("type")!)!.Create(j);
+                var judge = JudgeCatalog.Find(j.String("type")!)!.Create(j, new JudgeContext(dir =>
+                {
+                    CheckModelFolder(recipe.Resolve(dir), j.Path + ".model");
+                    return Unloaded.Scorer;
+                }));
                 if (!judges.TryAdd(judge.Name, judge)) Error(j.Path, $"task '{name}' has two judges named '{judge.Name}'; give one a \"name\"");
             }
             catch (ArgumentException e) { Error(j.Path, Plain(e)); }
@@ -309,6 +314,41 @@ internal sealed class RecipeReader
     {
         foreach (var f in new[] { "config.json", "model.safetensors" })
             if (!File.Exists(Path.Combine(dir, f))) Error(path, $"'{dir}' is not a Blend checkpoint: it has no {f}");
+    }
+
+    /// <summary>A model folder of either layout: a Blend policy checkpoint (config.json with a blend format) or a Hugging Face folder.</summary>
+    void CheckModelFolder(string dir, string path)
+    {
+        var config = Path.Combine(dir, "config.json");
+        bool blend = false;
+        try { blend = File.Exists(config) && JsonNode.Parse(File.ReadAllText(config)) is JsonObject o && o["format"] is JsonValue f && f.TryGetValue(out string? format) && format.StartsWith("blend-", StringComparison.Ordinal); }
+        catch (JsonException e) { Error(path, $"{config}: not valid JSON ({e.Message})"); return; }
+        if (blend) CheckPolicyFolder(dir, path);
+        else CheckHuggingFaceFolder(dir, path);
+    }
+
+    /// <summary>Stands in for a judge model during validation (models are loaded when the recipe is built, not when it is checked).</summary>
+    sealed class Unloaded : INextTokenScorer
+    {
+        public static readonly Unloaded Scorer = new();
+
+        public IReadOnlyList<double> NextTokenLogProbs(string text, IReadOnlyList<string> candidates) => throw new InvalidOperationException("validation only");
+    }
+
+    /// <summary>
+    /// A Hugging Face model folder: a supported config (read as the loader reads it), weights (one file or an index of
+    /// shards) and a tokenizer. Tensor names and shapes are checked when the model is loaded, before any training.
+    /// </summary>
+    void CheckHuggingFaceFolder(string dir, string path)
+    {
+        var config = Path.Combine(dir, "config.json");
+        if (!File.Exists(config)) { Error(path, $"'{dir}' is not a model folder: it has no config.json"); return; }
+        try { HuggingFaceConfig.Read(config); }
+        catch (Exception e) when (e is FormatException or NotSupportedException or JsonException or ArgumentException) { Error(path, e.Message); }
+        if (!File.Exists(Path.Combine(dir, "model.safetensors")) && !File.Exists(Path.Combine(dir, "model.safetensors.index.json")))
+            Error(path, $"'{dir}' has no weights: neither model.safetensors nor model.safetensors.index.json");
+        bool tokenizer = File.Exists(Path.Combine(dir, "tokenizer.json")) || File.Exists(Path.Combine(dir, "vocab.json")) && File.Exists(Path.Combine(dir, "merges.txt"));
+        if (!tokenizer) Error(path, $"'{dir}' has no tokenizer: neither tokenizer.json nor vocab.json + merges.txt");
     }
 
     void CheckPromptFile(string file, string path, string? task)

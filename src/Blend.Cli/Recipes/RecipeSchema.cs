@@ -54,7 +54,7 @@ internal static class RecipeSchema
             FieldType.Integer => new JsonObject { ["type"] = "integer" },
             FieldType.Number => new JsonObject { ["type"] = "number" },
             FieldType.Boolean => new JsonObject { ["type"] = "boolean" },
-            FieldType.StringList or FieldType.FileList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
+            FieldType.StringList or FieldType.FileList or FieldType.FolderList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } },
             FieldType.Object => Object(f.Shape!, null),
             FieldType.ObjectList => new JsonObject { ["type"] = "array", ["items"] = Object(f.Shape!, null) },
             FieldType.Union => Union(f.Union!),
@@ -67,7 +67,7 @@ internal static class RecipeSchema
         if (f.Choices is { } c) described["enum"] = new JsonArray([.. c.Select(x => (JsonNode)x)]);
         if (f.Min is double min)
         {
-            if (f.Type is FieldType.ObjectList) described["minItems"] = (int)min;
+            if (f.Type is FieldType.ObjectList or FieldType.FolderList) described["minItems"] = (int)min;
             else described[f.MinExclusive ? "exclusiveMinimum" : "minimum"] = min;
         }
         if (f.Max is double max) described["maximum"] = max;

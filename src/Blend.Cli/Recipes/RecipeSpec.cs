@@ -19,6 +19,8 @@ internal enum FieldType
     File,
     /// <summary>A list of paths to existing files.</summary>
     FileList,
+    /// <summary>A list of paths to existing folders.</summary>
+    FolderList,
     /// <summary>A path to an existing folder.</summary>
     Folder,
     /// <summary>A path to a folder that may not exist yet (an output).</summary>

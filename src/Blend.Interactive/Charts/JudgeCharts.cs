@@ -11,9 +11,17 @@ public static class JudgeCharts
     public static GenericChart PassRates(JudgeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var tasks = CSharpChart.Column<double, string, string>(report.Tasks.Select(t => t.PassRate), Keys: report.Tasks.Select(t => "task: " + t.Name).ToArray(), Name: "task (overall)");
-        var judges = CSharpChart.Column<double, string, string>(report.Judges.Select(j => j.PassRate), Keys: report.Judges.Select(j => "judge: " + j.Name).ToArray(), Name: "judge");
-        return Layouts.Apply(CSharpChart.Combine([tasks, judges]), "Pass rates", "task or judge", "pass rate", yRange: true);
+        return PassRates(report.Tasks, report.Judges);
+    }
+
+    /// <summary>Pass rate per task (all judges of the task) and per judge, as bars, from counts (e.g. verdicts judged elsewhere).</summary>
+    public static GenericChart PassRates(IReadOnlyList<JudgeStats> tasks, IReadOnlyList<JudgeStats> judges)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(judges);
+        var taskBars = CSharpChart.Column<double, string, string>(tasks.Select(t => t.PassRate), Keys: tasks.Select(t => "task: " + t.Name).ToArray(), Name: "task (overall)");
+        var judgeBars = CSharpChart.Column<double, string, string>(judges.Select(j => j.PassRate), Keys: judges.Select(j => "judge: " + j.Name).ToArray(), Name: "judge");
+        return Layouts.Apply(CSharpChart.Combine([taskBars, judgeBars]), "Pass rates", "task or judge", "pass rate", yRange: true);
     }
 
     /// <summary>Overall pass rate per task of several reports side by side (e.g. one per aggregation rule).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Blend.Tests.Models;
 using Blend.Tests.Text;
@@ -30,17 +29,7 @@ public sealed class ModelCommandsTests : IDisposable
         try { Directory.Delete(Path.GetDirectoryName(_dir)!, true); } catch (IOException) { }
     }
 
-    static (int Code, string Stdout, string Stderr) Cli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Blend.Cli.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("blend " + string.Join(' ', args)); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static (int Code, string Stdout, string Stderr) Cli(params string[] args) => CliRun.Process(args);
 
     [Fact]
     public void Generate_score_and_doctor_work_on_a_hugging_face_folder()

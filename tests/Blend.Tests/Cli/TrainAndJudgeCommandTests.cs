@@ -46,6 +46,10 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         var whole = Path.Combine(_dir, "whole");
         var split = Path.Combine(_dir, "split");
         Assert.Equal(0, TrainCommand.Run(recipe, false, whole, json: false, TextWriter.Null, CancellationToken.None));
+        // The run's report: a complete offline page whose charts (overview, timings, pass rates) a real browser draws.
+        var report = Path.Combine(whole, "report.html");
+        ReportAssert.Offline(File.ReadAllText(report), plotly: true);
+        Assert.Equal(3, ReportAssert.ChartsDrawn(report));
 
         using var cancel = new CancellationTokenSource();
         var log = new StringWriter();
@@ -54,6 +58,7 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         Assert.Contains("stopped after step 1 of 3", log.ToString(), StringComparison.Ordinal);
         Assert.Contains("--resume", log.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(split, "metrics.json")));
+        Assert.False(File.Exists(Path.Combine(split, "report.html")));
         Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(split, "checkpoint", "state.json")))!["step"]!.GetValue<int>());
 
         Assert.Equal(0, TrainCommand.Run(recipe, true, split, json: true, TextWriter.Null, CancellationToken.None));
@@ -69,6 +74,10 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         var r = CliRun.Invoke("train", "--recipe", recipe, "--out", fresh, "--resume");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--resume: there is no checkpoint", r.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(fresh));
+        r = CliRun.Invoke("train", "--recipe", recipe, "--out", fresh, "--report", Path.Combine(_dir, "report.txt"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--report: ", r.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(fresh));
         File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"batch\": 2", "\"bacth\": 2", StringComparison.Ordinal));
         r = CliRun.Invoke("train", "--recipe", recipe, "--out", fresh);
@@ -126,5 +135,8 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         Assert.Contains("does not exist", r.Err, StringComparison.Ordinal);
         r = CliRun.Invoke("judge", "--nope");
         Assert.Equal(2, r.ExitCode);
+        r = CliRun.Invoke("judge", "--data", RepoRoot.Data("judges/refusal.jsonl"), "--judges", "refusal", "--report", _dir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a folder; give a file path ending in .html", r.Err, StringComparison.Ordinal);
     }
 }

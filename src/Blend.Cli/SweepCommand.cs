@@ -1,0 +1,233 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Blend.Cli.Recipes;
+using Blend.Interactive;
+
+namespace Blend.Cli;
+
+/// <summary>
+/// <c>blend sweep --recipe R</c> (or <c>--experts A,B --prompts FILE --objectives a,b</c>): rewarded soups over a λ grid.
+/// Each soup θ(λ) = Σ λᵢ θᵢ of the expert checkpoints is evaluated on the recipe's held-out prompts with every reward
+/// component of its tasks as an objective; writes the Pareto front and its hypervolume (<c>sweep.json</c>), one line per
+/// soup (<c>points.jsonl</c>) and the HTML report, each atomically. Every input is checked before the first merge.
+/// </summary>
+internal static class SweepCommand
+{
+    /// <summary>What <c>blend sweep</c> was asked to do (null: not given).</summary>
+    internal sealed record Request
+    {
+        public string? Recipe { get; init; }
+        public IReadOnlyList<string>? Experts { get; init; }
+        public string? Prompts { get; init; }
+        public IReadOnlyList<string>? Objectives { get; init; }
+        public int? Lambdas { get; init; }
+        public int? Samples { get; init; }
+        public int? EvalPrompts { get; init; }
+        public int? MaxNewTokens { get; init; }
+        public int? Seed { get; init; }
+        public string? Out { get; init; }
+        public bool Json { get; init; }
+        public string? Report { get; init; }
+        public bool Force { get; init; }
+    }
+
+    /// <summary>A checked sweep, ready to run.</summary>
+    sealed record Plan(Soup Soup, PromptSet Prompts, string? Start, string Name, string Output, string? ReportPath);
+
+    public static Command Create()
+    {
+        static IReadOnlyList<string>? List(string? s) => s?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var recipe = new Option<string?>("--recipe") { Description = "The recipe: its tasks' rewards are the objectives, its held-out prompts the evaluation set, its 'sweep' object the experts and grid." };
+        var experts = new Option<string?>("--experts") { Description = "Comma-separated expert checkpoint folders, in λ order (overrides the recipe's sweep.experts)." };
+        var prompts = new Option<string?>("--prompts") { Description = "Without a recipe: the JSONL evaluation prompts." };
+        var objectives = new Option<string?>("--objectives") { Description = "Without a recipe: comma-separated reward types with default options (e.g. brevity,detail)." };
+        var lambdas = new Option<int?>("--lambdas") { Description = "λ grid points for two experts (default 11); simplex steps per edge for more." };
+        var samples = new Option<int?>("--samples") { Description = "Responses per prompt and soup (default 2)." };
+        var evalPrompts = new Option<int?>("--eval-prompts") { Description = "Evaluation prompts per task (default 24)." };
+        var maxNew = new Option<int?>("--max-new-tokens") { Description = "Most new tokens per response (default: the recipe's budget, else 32)." };
+        var seed = new Option<int?>("--seed") { Description = "Evaluation seed (the same sampling noise for every λ; default: the recipe's seed, else 0)." };
+        var outDir = new Option<string?>("--out") { Description = "Output folder: sweep.json, points.jsonl, report.html (default: the recipe's output/sweep, else out/sweep)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON lines (the phase, each soup, then the result) instead of a table." };
+        var report = ReportFile.Option();
+        var force = new Option<bool>("--force") { Description = "Replace the results of an earlier sweep in the output folder." };
+        var cmd = new Command("sweep", "Rewarded soups: interpolate expert checkpoints over a λ grid, evaluate every soup on the objectives, write the Pareto front, hypervolume and an HTML report.")
+        {
+            recipe, experts, prompts, objectives, lambdas, samples, evalPrompts, maxNew, seed, outDir, json, report, force,
+        };
+        cmd.SetAction(r => Run(new Request
+        {
+            Recipe = r.GetValue(recipe), Experts = List(r.GetValue(experts)), Prompts = r.GetValue(prompts), Objectives = List(r.GetValue(objectives)),
+            Lambdas = r.GetValue(lambdas), Samples = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
+            Seed = r.GetValue(seed), Out = r.GetValue(outDir), Json = r.GetValue(json), Report = r.GetValue(report), Force = r.GetValue(force),
+        }, r.InvocationConfiguration.Output));
+        return cmd;
+    }
+
+    /// <summary>Checks every input, sweeps, writes; returns the exit code. Bad input throws <see cref="UsageException"/>/<see cref="RecipeException"/> before any work.</summary>
+    internal static int Run(Request request, TextWriter output)
+    {
+        using var builder = request.Recipe is null ? null : new RecipeBuilder(RecipeReader.Read(request.Recipe));
+        var plan = builder is null ? FromFlags(request) : FromRecipe(builder, request);
+        var sweepFile = Path.Combine(plan.Output, "sweep.json");
+        if (File.Exists(sweepFile) && !request.Force) throw new UsageException($"'{sweepFile}' already holds a sweep; pass --force to replace it, or --out to write elsewhere");
+        builder?.UseDevice();
+
+        var soup = plan.Soup;
+        var log = new CommandLog(output, request.Json);
+        log.Phase(string.Create(CultureInfo.InvariantCulture,
+            $"sweep '{plan.Name}': {soup.LambdaSet!.Count} soups of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {soup.Samples} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
+        IReadOnlyList<double>? start = null;
+        if (plan.Start is not null)
+        {
+            using var policy = Policy.Load(plan.Start);
+            start = soup.Score(policy, plan.Prompts);
+        }
+        var sweep = soup.Sweep(plan.Prompts);
+
+        var front = sweep.Front.Indices.ToHashSet();
+        var points = sweep.Points.Select(p => PointJson(sweep, p, front.Contains(p.Index))).ToList();
+        Jsonl.Write(Path.Combine(plan.Output, "points.jsonl"), points.Select(p => (JsonObject)p.DeepClone()));
+        var result = new JsonObject
+        {
+            ["name"] = plan.Name,
+            ["method"] = sweep.Method,
+            ["experts"] = new JsonArray([.. sweep.Experts.Select(e => (JsonNode)e)]),
+            ["objectives"] = new JsonArray([.. sweep.Objectives.Select(o => (JsonNode)o)]),
+            ["prompts"] = sweep.Prompts,
+            ["samples_per_prompt"] = sweep.SamplesPerPrompt,
+            ["seed"] = sweep.Seed,
+            ["hypervolume"] = sweep.Hypervolume,
+            ["reference"] = new JsonArray([.. sweep.Reference.Select(r => (JsonNode)r)]),
+            ["front"] = new JsonArray([.. sweep.Front.Indices.Select(i => (JsonNode)i)]),
+            ["points"] = new JsonArray([.. points]),
+            ["start"] = start is null ? null : Rewards(sweep.Objectives, start),
+            ["seconds"] = Math.Round(sweep.Seconds, 2),
+        };
+        AtomicFile.WriteAllText(sweepFile, result.ToJsonString(CommandLog.Indented));
+        if (plan.ReportPath is not null) ReportFile.Write(plan.ReportPath, Report(sweep, start, plan.Name));
+
+        if (request.Json)
+        {
+            foreach (var p in points) log.Write(p, null);
+            log.Write(new JsonObject { ["done"] = true, ["hypervolume"] = sweep.Hypervolume, ["front"] = result["front"]!.DeepClone(), ["output"] = plan.Output, ["report"] = plan.ReportPath }, null);
+        }
+        else
+        {
+            output.WriteLine($"{"λ",-16}{string.Concat(sweep.Objectives.Select(o => $"{o,14}"))}  front");
+            foreach (var p in sweep.Points)
+                output.WriteLine($"{p.LambdaText,-16}{string.Concat(p.Rewards.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}  {(front.Contains(p.Index) ? "*" : "")}");
+            if (start is not null) output.WriteLine($"{"start",-16}{string.Concat(start.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Front.Count} of {sweep.Points.Count} soups on the Pareto front; hypervolume {sweep.Hypervolume:0.0000} above ({string.Join(", ", sweep.Reference.Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)))})"));
+            output.WriteLine($"wrote {sweepFile}, {Path.Combine(plan.Output, "points.jsonl")}{(plan.ReportPath is null ? "" : ", " + plan.ReportPath)}");
+        }
+        return ExitCodes.Ok;
+    }
+
+    static Plan FromRecipe(RecipeBuilder builder, Request request)
+    {
+        if (request.Prompts is not null || request.Objectives is not null)
+            throw new UsageException("--prompts and --objectives are for sweeps without a recipe; with --recipe the objectives are the tasks' rewards and the prompts their eval_prompts");
+        var recipe = builder.Recipe;
+        var settings = recipe.Root.Child("sweep");
+        var experts = request.Experts ?? settings?.Strings("experts")?.Select(recipe.Resolve).ToList()
+            ?? throw new UsageException($"{recipe.File}: the recipe has no 'sweep' object with 'experts'; add one or pass --experts A,B");
+        var names = request.Experts is null ? settings?.Strings("names") : null;
+        var mixture = builder.Rewards();
+        if (mixture.Components.Count == 0) throw new UsageException($"{recipe.File}: no task has rewards; the sweep's objectives are the tasks' reward components");
+        int perTask = Positive(request.EvalPrompts ?? settings?.Int("eval_prompts") ?? 24, "--eval-prompts");
+        var prompts = new PromptSet([]);
+        foreach (var task in builder.TaskNames)
+        {
+            var t = builder.Task(task);
+            if ((t.String("eval_prompts") ?? t.String("prompts")) is not { } file) continue;
+            var set = builder.PromptFile(file);
+            var own = set.ForTask(task);
+            prompts = prompts.Concat((own.Count > 0 ? own : set).Take(perTask));
+        }
+        var model = recipe.Root.Child("model")!;
+        string? start = (settings?.Bool("include_start") ?? true) ? (model.String("checkpoint") ?? model.String("hf")) is { } s ? recipe.Resolve(s) : null : null;
+        var soup = Soup(experts, names, request.Lambdas ?? settings?.Int("lambdas") ?? 11, request.Samples ?? settings?.Int("samples") ?? 2,
+            request.MaxNewTokens ?? recipe.Budget.Int("max_new_tokens") ?? 32, request.Seed ?? recipe.Seed).ObjectivesFrom(mixture);
+        return Check(new Plan(soup, prompts, start, recipe.Name, Output(request.Out ?? Path.Combine(recipe.Output, "sweep")), null), request);
+    }
+
+    static Plan FromFlags(Request request)
+    {
+        if (request.Experts is null) throw new UsageException("give --recipe R, or --experts A,B with --prompts FILE.jsonl and --objectives a,b");
+        if (request.Prompts is null) throw new UsageException("--prompts FILE.jsonl is required without a recipe (the evaluation prompts)");
+        if (request.Objectives is not { Count: > 0 } types) throw new UsageException("--objectives a,b is required without a recipe (reward types, e.g. brevity,detail)");
+        if (!File.Exists(request.Prompts)) throw new UsageException($"--prompts: file '{request.Prompts}' does not exist");
+        var all = PromptSet.Load(request.Prompts);
+        int count = Positive(request.EvalPrompts ?? 24, "--eval-prompts");
+        var prompts = all.Take(count);
+        if (prompts.Count == 0) throw new UsageException($"--prompts: '{request.Prompts}' has no prompts");
+        var gold = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < all.Count; i++)
+            if (all.Responses[i] is { } r) gold.TryAdd(all[i].Text, r);
+        var context = new RewardContext(new Dictionary<string, IJudge>(), s => gold.GetValueOrDefault(s.Prompt) ?? s.Reference ?? "", _ => throw new ArgumentException("needs a checkpoint"));
+        var soup = Soup(request.Experts, null, request.Lambdas ?? 11, request.Samples ?? 2, request.MaxNewTokens ?? 32, request.Seed ?? 0);
+        foreach (var type in types)
+        {
+            var kind = RewardCatalog.Find(type) ?? throw new UsageException($"--objectives: unknown reward '{type}'{DidYouMean.Hint(type, RewardCatalog.All.Select(k => k.Variant.Type))} (known: {string.Join(", ", RewardCatalog.All.Select(k => k.Variant.Type))})");
+            if (kind.Variant.Fields.FirstOrDefault(f => f.Required) is { } required)
+                throw new UsageException($"--objectives: reward '{type}' needs its '{required.Name}' option; describe it in a recipe and pass --recipe");
+            IRewardModel reward;
+            try { reward = kind.Create(new RecipeValues([], "$"), context); }
+            catch (ArgumentException e) { throw new UsageException($"--objectives: reward '{type}': {e.Message}"); }
+            if (soup.Objectives.Any(o => o.Name == type)) throw new UsageException($"--objectives: '{type}' is listed twice");
+            soup = soup.Objective(type, reward);
+        }
+        return Check(new Plan(soup, prompts, null, "sweep", Output(request.Out ?? Path.Combine("out", "sweep")), null), request);
+    }
+
+    static Soup Soup(IReadOnlyList<string> experts, IReadOnlyList<string>? names, int lambdas, int samples, int maxNewTokens, int seed)
+    {
+        if (experts.Count < 2) throw new UsageException($"--experts: a soup needs at least two experts, got {experts.Count}");
+        foreach (var e in experts)
+            if (!Directory.Exists(e)) throw new UsageException($"--experts: folder '{e}' does not exist");
+        if (names is not null && names.Count != experts.Count) throw new UsageException($"sweep.names: {names.Count} names for {experts.Count} experts");
+        if (lambdas < 2) throw new UsageException($"--lambdas must be at least 2 (is {lambdas})");
+        Positive(samples, "--samples");
+        Positive(maxNewTokens, "--max-new-tokens");
+        var soup = Blend.Soup.Of([.. experts]);
+        if (names is not null) soup = soup.Named([.. names]);
+        else if (soup.ExpertNames.Distinct().Count() < experts.Count) soup = soup.Named([.. experts.Select((e, i) => $"expert{i}")]);
+        return soup.Lambdas(experts.Count == 2 ? Lambda.Grid(lambdas) : Lambda.Simplex(experts.Count, lambdas))
+            .SamplesPerPrompt(samples).WithSeed(seed).Generation(new GenerationOptions { MaxNewTokens = maxNewTokens });
+    }
+
+    static Plan Check(Plan plan, Request request)
+    {
+        if (plan.Prompts.Count == 0) throw new UsageException("the sweep has no evaluation prompts (the recipe's tasks have no prompt files)");
+        return plan with { ReportPath = ReportFile.Resolve(request.Report, plan.Output) };
+    }
+
+    static string Output(string folder) => OutputFolder.Check(folder);
+
+    static int Positive(int value, string flag) => value >= 1 ? value : throw new UsageException($"{flag} must be at least 1 (is {value})");
+
+    static JsonObject Rewards(IReadOnlyList<string> objectives, IReadOnlyList<double> values) =>
+        new([.. objectives.Select((o, i) => KeyValuePair.Create(o, (JsonNode?)values[i]))]);
+
+    static JsonObject PointJson(SoupSweep sweep, SoupPoint p, bool onFront) => new()
+    {
+        ["index"] = p.Index,
+        ["lambda"] = new JsonArray([.. p.Lambda.Select(l => (JsonNode)l)]),
+        ["rewards"] = Rewards(sweep.Objectives, p.Rewards),
+        ["pareto"] = onFront,
+    };
+
+    static HtmlReport Report(SoupSweep sweep, IReadOnlyList<double>? start, string name)
+    {
+        var experts = sweep.Points.Where(p => p.Lambda.Count(l => l == 1) == 1).Select(p => p.Index).ToHashSet();
+        var lead = string.Create(CultureInfo.InvariantCulture,
+            $"Measured {sweep.Points.Count} soups of {string.Join(" and ", sweep.Experts)} on {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples: {sweep.Front.Count} are Pareto-optimal ({sweep.Front.Indices.Count(i => !experts.Contains(i))} strictly between the experts), hypervolume {sweep.Hypervolume:0.0000}.");
+        var report = new HtmlReport($"blend sweep: {name}").Add("Rewarded soups", SoupHtml.Sweep(sweep), lead);
+        if (start is not null)
+            report.AddText("Start", "The recipe's model, the shared start of the experts, evaluated like the soups:\n"
+                + string.Join("\n", sweep.Objectives.Select((o, i) => string.Create(CultureInfo.InvariantCulture, $"{o}: {start[i]:0.0000}"))));
+        return report;
+    }
+}

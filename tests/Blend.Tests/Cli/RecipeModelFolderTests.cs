@@ -89,6 +89,14 @@ public sealed class RecipeModelFolderTests : IDisposable
         Assert.Equal("qwen3", JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "policy", "config.json")))!["model_type"]!.GetValue<string>());
         using (var trained = Blend.Policy.Load(Path.Combine(outDir, "policy"))) Assert.Equal("qwen3", trained.Config.Architecture);
         ReportAssert.Offline(File.ReadAllText(Path.Combine(outDir, "report.html")), plotly: true);
+
+        // A reward model from the recipe's Hugging Face model: its backbone plus a reward head, saved and loaded back.
+        var rmDir = Path.Combine(_dir, "rm");
+        var rm = CliRun.Invoke("rm", "train", "--pairs", RepoRoot.Data("preferences/chat.jsonl"), "--recipe", recipe, "--out", rmDir, "--steps", "2", "--batch-size", "4");
+        Assert.True(rm.ExitCode == 0, rm.Err);
+        using var reward = RewardModel.Load(Path.Combine(rmDir, "reward-model"));
+        Assert.Equal(("qwen3", true), (reward.Backbone.Config.Architecture, reward.Backbone.Config.RewardHead));
+        Assert.Contains("held-out accuracy", rm.Out, StringComparison.Ordinal);
     }
 
     [Fact]

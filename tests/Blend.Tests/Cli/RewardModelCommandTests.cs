@@ -70,6 +70,23 @@ public sealed class RewardModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_recipe_gives_the_size_of_a_fresh_model_its_seed_and_its_output_folder()
+    {
+        var math = RepoRoot.Data("tasks/math.train.jsonl").Replace("\\", "/", StringComparison.Ordinal);
+        var recipe = Path.Combine(_dir, "rm.json");
+        File.WriteAllText(recipe, $$$"""
+            {"name": "rm", "seed": 9, "output": "runs", "model": {"tiny": {"width": 32, "layers": 1, "heads": 2, "context_length": 64}},
+             "tasks": [{"name": "math", "prompts": "{{{math}}}", "rewards": [{"type": "brevity"}], "optimizer": {"type": "crpg"}}]}
+            """);
+        var r = CliRun.Invoke("rm", "train", "--pairs", Pairs, "--recipe", recipe, "--steps", "2");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var outDir = Path.Combine(_dir, "runs", "rm");
+        using var model = RewardModel.Load(Path.Combine(outDir, "reward-model"));
+        Assert.Equal((32, 1, 64), (model.Backbone.Config.Width, model.Backbone.Config.Layers, model.Backbone.Config.ContextLength));
+        Assert.Equal(9, JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!["seed"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Bad_input_exits_2_naming_file_line_and_field_and_writes_nothing()
     {
         var outDir = Path.Combine(_dir, "out");

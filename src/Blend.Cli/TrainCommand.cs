@@ -14,8 +14,8 @@ namespace Blend.Cli;
 /// </summary>
 internal static class TrainCommand
 {
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    static readonly JsonSerializerOptions Line = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JsonSerializerOptions Indented = CommandLog.Indented;
+    static readonly JsonSerializerOptions Line = CommandLog.Compact;
 
     public static Command Create()
     {

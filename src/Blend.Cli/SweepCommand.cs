@@ -224,7 +224,7 @@ internal static class SweepCommand
         var experts = sweep.Points.Where(p => p.Lambda.Count(l => l == 1) == 1).Select(p => p.Index).ToHashSet();
         var lead = string.Create(CultureInfo.InvariantCulture,
             $"Measured {sweep.Points.Count} soups of {string.Join(" and ", sweep.Experts)} on {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples: {sweep.Front.Count} are Pareto-optimal ({sweep.Front.Indices.Count(i => !experts.Contains(i))} strictly between the experts), hypervolume {sweep.Hypervolume:0.0000}.");
-        var report = new HtmlReport($"blend sweep: {name}").Add("Rewarded soups", SoupHtml.Sweep(sweep), lead);
+        var report = new HtmlReport($"blend sweep: {name}").Add("Rewarded soups", SoupHtml.Sweep(sweep, start: start, startName: "start (the recipe's model)"), lead);
         if (start is not null)
             report.AddText("Start", "The recipe's model, the shared start of the experts, evaluated like the soups:\n"
                 + string.Join("\n", sweep.Objectives.Select((o, i) => string.Create(CultureInfo.InvariantCulture, $"{o}: {start[i]:0.0000}"))));

@@ -6,14 +6,18 @@ namespace Blend.Interactive;
 /// <summary>HTML and text for rewarded soups: a sweep (Pareto chart, front table, hypervolume), a MORL baseline, a front.</summary>
 public static class SoupHtml
 {
-    /// <summary>A sweep: summary (method, experts, objectives, hypervolume), the Pareto chart and the non-dominated soups.</summary>
-    public static string Sweep(SoupSweep sweep, MorlBaseline? morl = null)
+    /// <summary>A sweep: summary (method, experts, objectives, hypervolume), the Pareto chart (with the MORL baseline and the experts' shared start when given) and the non-dominated soups.</summary>
+    /// <param name="sweep">The sweep.</param>
+    /// <param name="morl">The MORL baseline, or null.</param>
+    /// <param name="start">The rewards of the policy the experts were fine-tuned from (one per objective), or null.</param>
+    /// <param name="startName">The start's legend name.</param>
+    public static string Sweep(SoupSweep sweep, MorlBaseline? morl = null, IReadOnlyList<double>? start = null, string startName = "SFT start")
     {
         ArgumentNullException.ThrowIfNull(sweep);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
             $"<div><b>Rewarded soup sweep</b> · {HtmlText.Encode(sweep.Method)} · experts {HtmlText.Encode(string.Join(", ", sweep.Experts))} · {sweep.Points.Count} soups · {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples · hypervolume <b>{sweep.Hypervolume:G4}</b> (reference {HtmlText.Encode(string.Join(", ", sweep.Reference.Select(r => r.ToString("G4", CultureInfo.InvariantCulture))))}) · seed {sweep.Seed} · {sweep.Seconds:0.0} s</div>");
-        if (sweep.Objectives.Count >= 2) sb.Append(ChartHtml.Fragment(ParetoCharts.Front(sweep, morl)));
+        if (sweep.Objectives.Count >= 2) sb.Append(ChartHtml.Fragment(ParetoCharts.Front(sweep, morl, start, startName)));
         sb.Append(PointTable(sweep.Points, sweep.Objectives, sweep.Front.Indices.ToHashSet(), "λ"));
         return HtmlText.Block(sb.ToString());
     }

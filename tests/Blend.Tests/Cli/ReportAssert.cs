@@ -28,7 +28,10 @@ internal static partial class ReportAssert
     /// Opens the report in headless chromium with the network cut off and returns how many of its chart divs plotly drew
     /// (an SVG inside); the same page without plotly.js is the control and must draw none.
     /// </summary>
-    public static int ChartsDrawn(string reportPath)
+    public static int ChartsDrawn(string reportPath) => ChartsDrawn(reportPath, out _);
+
+    /// <summary>As <see cref="ChartsDrawn(string)"/>, also giving the DOM chromium rendered.</summary>
+    public static int ChartsDrawn(string reportPath, out string dom)
     {
         if (HeadlessChromium.Executable is null) Assert.Fail("chromium is not installed (Debian package 'chromium', in .ci/apt-packages.txt)");
         var html = File.ReadAllText(reportPath);
@@ -37,7 +40,8 @@ internal static partial class ReportAssert
         try
         {
             Assert.Equal(0, Drawn(HeadlessChromium.DumpDom(control)));
-            return Drawn(HeadlessChromium.DumpDom(reportPath));
+            dom = HeadlessChromium.DumpDom(reportPath);
+            return Drawn(dom);
         }
         finally { File.Delete(control); }
     }

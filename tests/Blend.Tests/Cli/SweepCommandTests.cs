@@ -84,7 +84,9 @@ public sealed class SweepCommandTests(SweepFixture fx) : IClassFixture<SweepFixt
         // The report: offline, and chromium draws its Pareto chart (the control without plotly.js draws none).
         var report = Path.Combine(outDir, "report.html");
         ReportAssert.Offline(File.ReadAllText(report), plotly: true);
-        Assert.Equal(1, ReportAssert.ChartsDrawn(report));
+        Assert.Equal(1, ReportAssert.ChartsDrawn(report, out var dom));
+        Assert.Contains("class=\"legendtext\"", dom, StringComparison.Ordinal);
+        Assert.Contains(">start (the recipe's model)</text>", dom, StringComparison.Ordinal);   // the shared start, drawn on the front
     }
 
     [Fact]

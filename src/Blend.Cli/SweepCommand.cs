@@ -105,8 +105,9 @@ internal static class SweepCommand
             ["start"] = start is null ? null : Rewards(sweep.Objectives, start),
             ["seconds"] = Math.Round(sweep.Seconds, 2),
         };
-        AtomicFile.WriteAllText(sweepFile, result.ToJsonString(CommandLog.Indented));
+        // sweep.json last: it marks a complete set of results (a rerun into the same folder is refused while it exists).
         if (plan.ReportPath is not null) ReportFile.Write(plan.ReportPath, Report(sweep, start, plan.Name));
+        AtomicFile.WriteAllText(sweepFile, result.ToJsonString(CommandLog.Indented));
 
         if (request.Json)
         {

@@ -241,7 +241,7 @@ internal static class LlamaSuite
         Console.WriteLine($"{reps} interleaved repetitions, each a fresh process of each stack; {threads} threads in both; {Environment.ProcessorCount} cores; PyTorch {python}");
         Console.WriteLine($"load average at the start: {loadStart}; at the end: {loadEnd}");
         Console.WriteLine();
-        Console.WriteLine("| benchmark | Blend min / median | PyTorch 1.13 min / median | Blend / PyTorch median (range) | goal |");
+        Console.WriteLine("| benchmark | Blend best / median | PyTorch 1.13 best / median | Blend / PyTorch median (range) | goal |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         void Row(string label, string key, string unit, bool higherIsBetter, string goal)
         {
@@ -264,7 +264,7 @@ internal static class LlamaSuite
         Row("generation, tokens per CPU-second (time)", "cpu_tok_s", "tok/s", true, "≤ 1.0");
         Row("peak RSS, whole run", "peak_rss_mb", "MB", false, "≤ 1.2");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"\nRSS before loading (runtime + libtorch): Blend {PolicySuite.Median(blend.Select(c => c.Values["before_mb"]).ToList()):0} MB, PyTorch {PolicySuite.Median(peer.Select(c => c.Values["before_mb"]).ToList()):0} MB (median). For throughput the max is the best run."));
+            $"\nRSS before loading (runtime + libtorch): Blend {PolicySuite.Median(blend.Select(c => c.Values["before_mb"]).ToList()):0} MB, PyTorch {PolicySuite.Median(peer.Select(c => c.Values["before_mb"]).ToList()):0} MB (median). Best: the lowest time or memory, the highest tokens/s; ratios pair each repetition's two processes."));
         return 0;
     }
 }

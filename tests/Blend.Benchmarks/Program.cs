@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["env"] = EnvSuite.Run,
     ["policy"] = PolicySuite.Run,
     ["soups"] = SoupsSuite.Run,
+    ["merge"] = MergeSuite.Run,
     ["judges"] = JudgeSuite.Run,
     ["threads"] = ThreadPolicySuite.Run,
     ["serve"] = ServeSuite.Run,

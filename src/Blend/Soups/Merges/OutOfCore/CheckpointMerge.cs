@@ -17,8 +17,12 @@ public sealed record CheckpointMergeOptions
     /// <summary>The folder whose tokenizer files are copied (null: the base model's, else the first model's).</summary>
     public string? TokenizerSource { get; init; }
 
-    /// <summary>Elements per block of the streamed linear merge (default 2²⁰).</summary>
-    public long BlockElements { get; init; } = 1L << 20;
+    /// <summary>Elements per block of the streamed linear merge (default 2¹⁸: one block per input and the accumulator stay in cache).</summary>
+    public long BlockElements { get; init; } = 1L << 18;
+
+    /// <summary>True (default) to flush every shard to disk before the folder is renamed into place (durable across a power
+    /// loss); false leaves that to the operating system (the rename is still atomic for a crash of the process).</summary>
+    public bool FlushToDisk { get; init; } = true;
 
     /// <summary>Called after each output tensor (null: silent).</summary>
     public IProgress<CheckpointMergeProgress>? Progress { get; init; }
@@ -45,8 +49,8 @@ public sealed record CheckpointMergeResult(string OutputDir, int Tensors, long B
 /// sibling and renamed into place.
 /// </summary>
 /// <remarks>
-/// The linear merge streams each tensor in blocks straight from the files (peak: the output tensor plus one block per
-/// input); every other method reads each input's whole tensor (peak: one tensor per input and the method's temporaries).
+/// The linear merge streams each tensor in blocks from the input files to the output file (peak: one block per input and
+/// the accumulator, never a whole tensor); every other method reads each input's whole tensor (peak: one tensor per input and the method's temporaries).
 /// Everything is checked before the first tensor is read: folders, every tensor's presence, shape and dtype, λ.
 /// </remarks>
 /// <example><code>CheckpointMerge.Run(Merge.Linear(), ["models/a", "models/b"], [0.5, 0.5], "models/soup");
@@ -124,13 +128,14 @@ public static class CheckpointMerge
             long bytes = 0;
             AtomicFile.WriteDirectory(outDir, tmp =>
             {
-                using var writer = new ShardedSafetensorsWriter(tmp, outputs, options.MaxShardBytes);
+                using var writer = new ShardedSafetensorsWriter(tmp, outputs, options.MaxShardBytes, options.FlushToDisk);
+                using var buffers = new BlockBuffers(options.BlockElements);
                 using var noGrad = no_grad();
                 for (int i = 0; i < plan.Jobs.Count; i++)
                 {
                     using var scope = NewDisposeScope();
                     var job = plan.Jobs[i];
-                    writer.Write(MergeOne(job, sources, options.BlockElements));
+                    MergeOne(job, sources, writer, buffers);
                     options.Progress?.Report(new CheckpointMergeProgress(i + 1, plan.Jobs.Count, job.Output));
                 }
                 writer.Finish();
@@ -148,47 +153,75 @@ public static class CheckpointMerge
         }
     }
 
-    static Tensor MergeOne(TensorJob job, IReadOnlyList<CheckpointSource> sources, long blockElements)
+    static void MergeOne(TensorJob job, IReadOnlyList<CheckpointSource> sources, ShardedSafetensorsWriter writer, BlockBuffers buffers)
     {
         if (job.Method is LinearMerge && IsFloating(job.DType) && job.Experts.All(s => IsFloating(sources[s.Model].Entry(s.Name).DType)))
-            return StreamLinear(job, sources, blockElements);
+        {
+            StreamLinear(job, sources, writer, buffers);
+            return;
+        }
         var experts = job.Experts.Select(s => Lazy(job, s, sources)).ToList();
         var method = job.Base is { } b ? job.Method.WithBase(Lazy(job, b, sources)) : job.Method;
         var merged = method.Apply(experts, job.Lambdas, CPU);
         var t = merged.Read(job.Output, CPU);
-        return t.dtype == job.DType ? t : t.to_type(job.DType);
+        writer.Write(t.dtype == job.DType ? t : t.to_type(job.DType));
     }
 
-    // Block by block from the files: the output tensor plus one block per input are in memory.
-    static Tensor StreamLinear(TensorJob job, IReadOnlyList<CheckpointSource> sources, long blockElements)
+    // Block by block from the input files to the output file: one block per input and the accumulator are in memory,
+    // in buffers reused across blocks and tensors (fresh allocations would page-fault every block).
+    static void StreamLinear(TensorJob job, IReadOnlyList<CheckpointSource> sources, ShardedSafetensorsWriter writer, BlockBuffers buffers)
     {
-        var output = empty(job.Shape.ToArray(), job.DType, CPU);
+        writer.Begin();
+        long n = job.Shape.Aggregate(1L, (a, b) => a * b);
         var used = Enumerable.Range(0, job.Experts.Count).Where(i => job.Lambdas[i] != 0).ToList();
-        if (used.Count == 0) return output.zero_();
+        var accType = job.DType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         bool lerp = used.All(i => job.Lambdas[i] > 0);
         var weights = used.Select(i => job.Lambdas[i]).ToList();
-        var accType = job.DType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        bool direct = job.DType == accType;
-        var flat = output.view(-1);
-        long n = flat.numel();
         var blocks = new Tensor[used.Count];
-        for (long offset = 0; offset < n; offset += blockElements)
+        for (long offset = 0; offset < n; offset += buffers.Elements)
         {
             using var scope = NewDisposeScope();
-            long length = Math.Min(blockElements, n - offset);
+            long length = Math.Min(buffers.Elements, n - offset);
+            var acc = buffers.Get(accType, length, -1);
+            if (used.Count == 0) acc.zero_();
+            var raw = new Tensor[used.Count];
             for (int k = 0; k < used.Count; k++)
             {
                 var s = job.Experts[used[k]];
-                var buffer = empty([length], sources[s.Model].Entry(s.Name).DType, CPU);
-                sources[s.Model].ReadRange(s.Name, offset, buffer);
-                blocks[k] = buffer.dtype == accType ? buffer : buffer.to_type(accType);
+                raw[k] = buffers.Get(sources[s.Model].Entry(s.Name).DType, length, k);
             }
-            var target = flat.narrow(0, offset, length);
-            var acc = direct ? target : empty([length], accType, CPU);
-            LinearMerge.Chain(acc, blocks, weights, lerp);
-            if (!direct) target.copy_(acc);
+            // The inputs' blocks are read concurrently (one file stream per shard): the copies out of the page cache overlap.
+            Parallel.For(0, used.Count, k => sources[job.Experts[used[k]].Model].ReadRange(job.Experts[used[k]].Name, offset, raw[k]));
+            for (int k = 0; k < used.Count; k++) blocks[k] = raw[k].dtype == accType ? raw[k] : raw[k].to_type(accType);
+            if (used.Count > 0) LinearMerge.Chain(acc, blocks, weights, lerp);
+            writer.Append(job.DType == accType ? acc : acc.to_type(job.DType));
         }
-        return output;
+        writer.End();
+    }
+
+    /// <summary>Reusable block buffers, one per (input slot, dtype), of a fixed element count; a shorter tail gets its own tensor.</summary>
+    sealed class BlockBuffers(long elements) : IDisposable
+    {
+        readonly Dictionary<(int, ScalarType), Tensor> _buffers = [];
+
+        public long Elements => elements;
+
+        public Tensor Get(ScalarType dtype, long length, int slot)
+        {
+            if (length != elements) return empty([length], dtype, CPU);
+            if (!_buffers.TryGetValue((slot, dtype), out var t))
+            {
+                t = empty([elements], dtype, CPU).DetachFromDisposeScope();
+                _buffers[(slot, dtype)] = t;
+            }
+            return t.alias();
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in _buffers.Values) t.Dispose();
+            _buffers.Clear();
+        }
     }
 
     static WeightSet Lazy(TensorJob job, TensorSource s, IReadOnlyList<CheckpointSource> sources)

@@ -8,7 +8,7 @@ namespace Blend;
 /// <summary>
 /// Writes a known list of tensors (names, dtypes and shapes fixed up front) into a folder as safetensors shards of at most
 /// a given size (a larger tensor gets its own shard), one tensor at a time in list order, so only the tensor being written
-/// is in memory; one shard is <c>model.safetensors</c>, several are <c>model-0000i-of-0000n.safetensors</c> plus
+/// (or one block of it, with <see cref="Begin"/>, <see cref="Append"/> and <see cref="End"/>) is in memory; one shard is <c>model.safetensors</c>, several are <c>model-0000i-of-0000n.safetensors</c> plus
 /// <c>model.safetensors.index.json</c>. Each shard's header is written when it is opened (the layout is known), each shard is
 /// flushed to disk when closed. The caller makes the folder atomic (a temporary folder renamed at the end).
 /// </summary>
@@ -17,11 +17,15 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
     readonly string _dir;
     readonly List<List<WeightInfo>> _shards = [];
     readonly List<string> _names = [];
+    readonly bool _flushToDisk;
     int _shard = -1, _next;
+    long _written;
+    WeightInfo? _pending;
     FileStream? _stream;
 
-    public ShardedSafetensorsWriter(string dir, IReadOnlyList<WeightInfo> tensors, long maxShardBytes)
+    public ShardedSafetensorsWriter(string dir, IReadOnlyList<WeightInfo> tensors, long maxShardBytes, bool flushToDisk = true)
     {
+        _flushToDisk = flushToDisk;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxShardBytes, 1L);
         _dir = dir;
         Tensors = tensors;
@@ -52,14 +56,42 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
     /// <summary>Appends the next tensor of the list (its dtype and shape must be the planned ones).</summary>
     public void Write(Tensor t)
     {
-        if (_next >= Tensors.Count) throw new InvalidOperationException("ShardedSafetensorsWriter: every planned tensor was already written.");
-        var info = Tensors[_next];
+        var info = Begin();
         if (t.dtype != info.DType || !t.shape.SequenceEqual(info.Shape))
             throw new InvalidOperationException($"ShardedSafetensorsWriter: tensor '{info.Name}' is {t.dtype} [{string.Join(",", t.shape)}], planned {info.DType} {info.ShapeText}.");
+        Append(t);
+        End();
+    }
+
+    /// <summary>Starts the next tensor of the list (opening its shard when needed); its data follows with <see cref="Append"/>.</summary>
+    public WeightInfo Begin()
+    {
+        if (_next >= Tensors.Count) throw new InvalidOperationException("ShardedSafetensorsWriter: every planned tensor was already written.");
+        if (_pending is not null) throw new InvalidOperationException($"ShardedSafetensorsWriter: tensor '{_pending.Name}' is not finished.");
         int shard = ShardOf(_next);
         if (shard != _shard) OpenShard(shard);
-        using var cpu = t.detach().cpu().contiguous();
-        if (info.Elements > 0) _stream!.Write(cpu.bytes);
+        _pending = Tensors[_next];
+        _written = 0;
+        return _pending;
+    }
+
+    /// <summary>Appends the bytes of <paramref name="block"/> (the started tensor's dtype, elements in order) to the started tensor.</summary>
+    public void Append(Tensor block)
+    {
+        var info = _pending ?? throw new InvalidOperationException("ShardedSafetensorsWriter: Append before Begin.");
+        if (block.dtype != info.DType) throw new InvalidOperationException($"ShardedSafetensorsWriter: a {block.dtype} block for tensor '{info.Name}' ({info.DType}).");
+        if (block.numel() == 0) return;
+        using var cpu = block.device_type == TorchSharp.DeviceType.CPU && block.is_contiguous() ? block.alias() : block.detach().cpu().contiguous();
+        _stream!.Write(cpu.bytes);
+        _written += cpu.numel();
+    }
+
+    /// <summary>Finishes the started tensor; its element count must be the planned one.</summary>
+    public void End()
+    {
+        var info = _pending ?? throw new InvalidOperationException("ShardedSafetensorsWriter: End before Begin.");
+        if (_written != info.Elements) throw new InvalidOperationException($"ShardedSafetensorsWriter: tensor '{info.Name}' got {_written} of {info.Elements} elements.");
+        _pending = null;
         _next++;
         if (_next == Tensors.Count || ShardOf(_next) != _shard) CloseShard();
     }
@@ -101,7 +133,7 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
     void CloseShard()
     {
         if (_stream is null) return;
-        _stream.Flush(flushToDisk: true);
+        _stream.Flush(flushToDisk: _flushToDisk);
         _stream.Dispose();
         _stream = null;
     }

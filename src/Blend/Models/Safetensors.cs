@@ -259,6 +259,32 @@ public sealed class SafetensorsFile : IDisposable
         return moved;
     }
 
+    /// <summary>
+    /// Reads one tensor into <paramref name="target"/> (same shape; any device and floating dtype). A contiguous CPU target of
+    /// the stored dtype is filled straight from the file, with no intermediate copy; otherwise the tensor is read and converted.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ; the message names the file and the tensor.</exception>
+    public void ReadInto(string name, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var e = Entry(name);
+        if (!e.Shape.SequenceEqual(target.shape))
+            throw new ArgumentException($"{Path}: tensor '{name}' has shape [{string.Join(",", e.Shape)}], the target [{string.Join(",", target.shape)}].");
+        if (target.device_type == DeviceType.CPU && target.dtype == e.DType && target.is_contiguous())
+        {
+            if (e.Bytes == 0) return;
+            using var noGrad = no_grad();
+            lock (_stream)
+            {
+                _stream.Position = _dataStart + e.Begin;
+                _stream.ReadExactly(target.bytes);
+            }
+            return;
+        }
+        using var src = Read(name, CPU);
+        using (no_grad()) target.copy_(src);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _stream.Dispose();
 

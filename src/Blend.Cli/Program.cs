@@ -13,6 +13,7 @@ var root = BlendCli.Root(
     GenerateCommand.Create(),
     ScoreCommand.Create(),
     RewardModelCommand.Create(),
-    SweepCommand.Create()
+    SweepCommand.Create(),
+    MergeCommand.Create()
 );
 return BlendCli.Invoke(root, args);

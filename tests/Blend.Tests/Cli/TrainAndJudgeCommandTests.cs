@@ -59,7 +59,7 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         Assert.Contains("--resume", log.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(split, "metrics.json")));
         Assert.False(File.Exists(Path.Combine(split, "report.html")));
-        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(split, "checkpoint", "state.json")))!["step"]!.GetValue<int>());
+        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(split, "checkpoint", "trainer_state.json")))!["step"]!.GetValue<int>());
 
         Assert.Equal(0, TrainCommand.Run(recipe, true, split, json: true, TextWriter.Null, CancellationToken.None));
         Assert.Equal(Numbers(Steps(whole)), Numbers(Steps(split)));

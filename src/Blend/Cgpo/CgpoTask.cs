@@ -19,6 +19,7 @@ public sealed record CgpoTask(string Name)
     internal int PromptsPerStep { get; init; } = 4;
     internal BaselineSource BaselineKind { get; init; } = BaselineSource.Reference;
     internal Func<Sample, string?>? GivenBaseline { get; init; }
+    internal bool EveryPrompt { get; init; }
     internal ImmutableArray<PreferencePair> PairList { get; init; } = [];
 
     /// <summary>The training prompts D_l (only this task's items are used when the set holds several tasks).</summary>
@@ -96,6 +97,9 @@ public sealed record CgpoTask(string Name)
         return this with { PairList = [.. pairs] };
     }
 
+    /// <summary>Trains on every prompt of the set, whatever its task (a one-task run on a mixed set, as expert training is).</summary>
+    internal CgpoTask AllPrompts() => this with { EveryPrompt = true };
+
     /// <summary>Checks the task; the message names the task and the missing or bad part.</summary>
     internal void Validate()
     {
@@ -104,7 +108,7 @@ public sealed record CgpoTask(string Name)
         options.Validate(Name);
         if (!(Rho >= 0) || double.IsInfinity(Rho)) throw new ArgumentException($"Task '{Name}': Weight (ρ) must be a finite number ≥ 0; got {Rho}.");
         if (PromptsPerStep < 1) throw new ArgumentException($"Task '{Name}': Batch (prompts per step) must be ≥ 1; got {PromptsPerStep}.");
-        if (options is DpoOptions)
+        if (!options.Online)
         {
             if (PairList.IsEmpty) throw new InvalidOperationException($"Task '{Name}': offline DPO needs preference pairs; add .Pairs(pairs).");
             return;
@@ -123,6 +127,7 @@ public sealed record CgpoTask(string Name)
 
     PromptSet Filter(PromptSet set)
     {
+        if (EveryPrompt) return set;
         var own = set.ForTask(Name);
         return own.Count > 0 || set.Tasks.Count > 1 ? own : set;
     }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>How a rollout obtains log π of its responses.</summary>
-internal enum PolicyScoring
+public enum PolicyScoring
 {
     /// <summary>Not at all (an evaluation that needs only rewards and verdicts).</summary>
     None,
@@ -28,7 +28,7 @@ internal enum PolicyScoring
 /// passes, no reward means NaN rewards, no baselines means NaN calibrated rewards, no reference means no π_ref scores.
 /// </summary>
 /// <param name="Policy">The policy that generates (and, with <see cref="PolicyScoring.Gradient"/>, the one whose gradient the objective follows).</param>
-internal sealed record Rollout(Policy Policy)
+public sealed record Rollout(Policy Policy)
 {
     /// <summary>π_ref, scored without gradient when set.</summary>
     public Policy? Reference { get; init; }
@@ -139,16 +139,20 @@ internal sealed record Rollout(Policy Policy)
 }
 
 /// <summary>Seconds spent in each stage of a rollout.</summary>
-internal sealed record RolloutTiming(double Generate, double Judge, double Reward, double Score);
+/// <param name="Generate">Sampling the responses.</param>
+/// <param name="Judge">Running the judges.</param>
+/// <param name="Reward">Scoring with the reward and calibrating.</param>
+/// <param name="Score">Log-probabilities under π and π_ref.</param>
+public sealed record RolloutTiming(double Generate, double Judge, double Reward, double Score);
 
 /// <summary>
 /// One rollout's B·K responses and everything an objective or an evaluation reads about them (prompt-major rows). Produced by
-/// <see cref="Rollout"/>; consumed by every optimizer's <see cref="OptimizerOptions.Objective"/>, the CGPO evaluation, expert
+/// <see cref="Rollout"/>; consumed by every optimizer's objective, the CGPO evaluation, expert
 /// training, the soups evaluation and the reproductions.
 /// </summary>
 /// <param name="Prompts">B, the number of prompts.</param>
 /// <param name="K">Responses per prompt.</param>
-internal sealed record RolloutBatch(int Prompts, int K)
+public sealed record RolloutBatch(int Prompts, int K)
 {
     /// <summary>The B prompts.</summary>
     public required IReadOnlyList<PromptItem> Items { get; init; }
@@ -225,4 +229,9 @@ internal sealed record RolloutBatch(int Prompts, int K)
 }
 
 /// <summary>A prompt's baseline response ā with its reward, MoJ verdict and tokens.</summary>
-internal sealed record BaselineResponse(string Text, IReadOnlyList<int> PromptTokens, IReadOnlyList<int> Tokens, double Reward, bool Passed);
+/// <param name="Text">The response text.</param>
+/// <param name="PromptTokens">The prompt's tokens.</param>
+/// <param name="Tokens">The response's tokens.</param>
+/// <param name="Reward">r(s,ā).</param>
+/// <param name="Passed">Whether every judge passed ā.</param>
+public sealed record BaselineResponse(string Text, IReadOnlyList<int> PromptTokens, IReadOnlyList<int> Tokens, double Reward, bool Passed);

@@ -62,7 +62,10 @@ internal static class Judging
 }
 
 /// <summary>The MoJ label of each sample, each judge's pass rate, and how many samples some judge errored on.</summary>
-internal sealed record JudgedBatch(bool[] Passed, IReadOnlyList<JudgePassRate> Rates, int ErroredSamples)
+/// <param name="Passed">Per sample: true when every judge passed it (empty when the batch was not judged).</param>
+/// <param name="Rates">Each judge's pass rate and error count, in the judges' order.</param>
+/// <param name="ErroredSamples">How many samples some judge gave an Error verdict (counted apart from failures).</param>
+public sealed record JudgedBatch(bool[] Passed, IReadOnlyList<JudgePassRate> Rates, int ErroredSamples)
 {
     /// <summary>The fraction of samples every judge passed (NaN for an empty batch).</summary>
     public double PassRate => Passed.Length == 0 ? double.NaN : Passed.Count(p => p) / (double)Passed.Length;

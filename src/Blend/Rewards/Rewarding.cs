@@ -11,17 +11,8 @@ internal static class Rewarding
     /// <exception cref="DeadlineExceededException">The reward missed its deadline; the message names the caller and reward.</exception>
     public static double[] Score(string label, IRewardModel reward, IReadOnlyList<Sample> samples, TimeSpan deadline)
     {
-        IReadOnlyList<double>? result;
-        try
-        {
-            result = Deadline.Run(() => reward.Score(samples), deadline,
-                () => $"{label}: reward '{reward.Name}' gave no scores within its deadline of {Deadline.Describe(deadline)} per batch; no update was applied (the call was abandoned on its worker thread).");
-        }
-        catch (Exception e) when (e is not (DeadlineExceededException or OutOfMemoryException))
-        {
-            throw new InvalidOperationException($"{label}: reward '{reward.Name}' threw {e.GetType().Name}: {e.Message}", e);
-        }
-        var scores = result ?? throw new InvalidOperationException($"{label}: reward '{reward.Name}' returned null.");
+        var scores = Call(label, reward, () => reward.Score(samples), deadline)
+            ?? throw new InvalidOperationException($"{label}: reward '{reward.Name}' returned null.");
         if (scores.Count != samples.Count)
             throw new InvalidOperationException($"{label}: reward '{reward.Name}' returned {scores.Count} scores for {samples.Count} samples.");
         for (int i = 0; i < scores.Count; i++)
@@ -32,6 +23,21 @@ internal static class Rewarding
                 $"{label}: reward '{reward.Name}' returned {scores[i]} for sample {i} (prompt '{s.Id ?? Shorten(s.Prompt)}', response '{Shorten(s.Response)}'); no update was applied.");
         }
         return scores.ToArray();
+    }
+
+    /// <summary>Runs one call of <paramref name="reward"/> under <paramref name="deadline"/>; an exception becomes an <see cref="InvalidOperationException"/> naming the caller and the reward.</summary>
+    /// <remarks>A <see cref="RewardScoreException"/> (a mixture's own non-finite check) passes through as it is.</remarks>
+    public static T Call<T>(string label, IRewardModel reward, Func<T> call, TimeSpan deadline)
+    {
+        try
+        {
+            return Deadline.Run(call, deadline,
+                () => $"{label}: reward '{reward.Name}' gave no scores within its deadline of {Deadline.Describe(deadline)} per batch (the call was abandoned on its worker thread).");
+        }
+        catch (Exception e) when (e is not (DeadlineExceededException or OutOfMemoryException or RewardScoreException))
+        {
+            throw new InvalidOperationException($"{label}: reward '{reward.Name}' threw {e.GetType().Name}: {e.Message}", e);
+        }
     }
 
     static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";

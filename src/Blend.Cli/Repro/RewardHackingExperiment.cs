@@ -159,10 +159,9 @@ public static class RewardHackingExperiment
             var prompts = eval[task];
             using var scope = torch.NewDisposeScope();
             // Common random numbers: the same sampling seed for every arm and step. log π comes from the generation itself.
-            var batch = new Rollout(policy)
-            {
-                Reference = sft, Judges = [judges[task]], Reward = proxies[task], Scoring = PolicyScoring.Generation, Label = $"Reward-hacking evaluation, task '{task}'",
-            }.Generate(prompts, 1, new GenerationOptions { MaxNewTokens = o.MaxNewTokens, Temperature = 1.0, Seed = BlendRuntime.DeriveSeed(seed, "hacking-eval/" + task) });
+            var batch = Rollout.Of(policy).Reference(sft).Judges([judges[task]]).Reward(proxies[task]).Scoring(PolicyScoring.Generation)
+                .Named($"Reward-hacking evaluation, task '{task}'")
+                .Generate(prompts, 1, new GenerationOptions { MaxNewTokens = o.MaxNewTokens, Temperature = 1.0, Seed = BlendRuntime.DeriveSeed(seed, "hacking-eval/" + task) });
             var samples = batch.Samples;
             double kl = KlEstimate.K1(batch.PolicyScores, batch.ReferenceScores), k3 = KlEstimate.K3(batch.PolicyScores, batch.ReferenceScores);
             points.Add(new HackingPoint("", seed, 0, task)

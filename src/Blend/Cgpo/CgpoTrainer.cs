@@ -137,19 +137,20 @@ internal sealed class CgpoTrainer
             .Select(_ => task.PairList[random.Next(task.PairList.Length)]).ToList();
         var responses = pairs.SelectMany(p =>
         {
-            var prompt = policy.Codec.EncodeChat(p.Prompt).PromptIds;
-            return new[] { (p.Chosen, prompt, policy.Codec.EncodeResponse(p.Chosen)), (p.Rejected, prompt, policy.Codec.EncodeResponse(p.Rejected)) };
-        }).Select(r => (r.Item1, (IReadOnlyList<int>)r.prompt, (IReadOnlyList<int>)r.Item3)).ToList();
-        var rollout = new Rollout(policy) { Reference = _run.Reference, Label = $"Task '{task.Name}', step {step}" };
+            IReadOnlyList<int> prompt = policy.Codec.EncodeChat(p.Prompt).PromptIds;
+            return new (string, IReadOnlyList<int>, IReadOnlyList<int>)[] { (p.Chosen, prompt, policy.Codec.EncodeResponse(p.Chosen)), (p.Rejected, prompt, policy.Codec.EncodeResponse(p.Rejected)) };
+        }).ToList();
+        var rollout = Rollout.Of(policy).Reference(_run.Reference).Named($"Task '{task.Name}', step {step}");
         return rollout.Given(pairs.Select((p, i) => new PromptItem($"{task.Name}-pair-{i}", task.Name, p.Prompt)).ToList(), 2, responses, judge: false);
     }
 
     /// <summary>The task's rollout settings: its judges and reward, the run's deadlines.</summary>
-    Rollout RolloutOf(Policy generator, CgpoTask task, string label, PolicyScoring scoring, bool reference) => new(generator)
+    Rollout RolloutOf(Policy generator, CgpoTask task, string label, PolicyScoring scoring, bool reference)
     {
-        Reference = reference ? _run.Reference : null, Judges = task.JudgeList, Reward = task.RewardModel,
-        JudgeDeadline = _run.JudgeDeadline, RewardDeadline = _run.RewardDeadline, Scoring = scoring, Label = label,
-    };
+        var rollout = Rollout.Of(generator).Judges(task.JudgeList).Timeouts(_run.JudgeDeadline, _run.RewardDeadline).Scoring(scoring).Named(label);
+        if (task.RewardModel is not null) rollout = rollout.Reward(task.RewardModel);
+        return reference ? rollout.Reference(_run.Reference) : rollout;
+    }
 
     /// <summary>A task step's metrics from its rollout (rewards, pass rates, KL, length, entropy).</summary>
     static StepMetrics Metrics(RolloutBatch batch, int step, string task, string optimizer)

@@ -27,31 +27,53 @@ public enum PolicyScoring
 /// training, the soups evaluation and the reproductions consume. Each stage is optional: no judges means every sample
 /// passes, no reward means NaN rewards, no baselines means NaN calibrated rewards, no reference means no π_ref scores.
 /// </summary>
-/// <param name="Policy">The policy that generates (and, with <see cref="PolicyScoring.Gradient"/>, the one whose gradient the objective follows).</param>
-public sealed record Rollout(Policy Policy)
+/// <example><code>
+/// var batch = Rollout.Of(policy).Reference(sft).Judges(Judge.Length(maxWords: 12)).Reward(reward)
+///     .Scoring(PolicyScoring.Generation).Generate(prompts, k: 4, new GenerationOptions { Seed = 1 });
+/// </code></example>
+/// <remarks>An immutable builder: every call returns a new value; <see cref="Generate"/> and <see cref="Given"/> run it.</remarks>
+public sealed record Rollout
 {
-    /// <summary>π_ref, scored without gradient when set.</summary>
-    public Policy? Reference { get; init; }
+    Rollout(Policy policy) => Policy = policy;
 
-    /// <summary>The task's judges (AND).</summary>
-    public IReadOnlyList<IJudge> Judges { get; init; } = [];
+    /// <summary>A rollout of <paramref name="policy"/>: it generates (and, with <see cref="PolicyScoring.Gradient"/>, is the one whose gradient an objective follows).</summary>
+    public static Rollout Of(Policy policy) => new(policy ?? throw new ArgumentNullException(nameof(policy)));
 
-    /// <summary>The reward model r, or null for none.</summary>
-    public IRewardModel? Reward { get; init; }
+    /// <summary>The policy that generates.</summary>
+    public Policy Policy { get; }
 
-    /// <summary>Per-batch deadline of each judge call.</summary>
-    public TimeSpan JudgeDeadline { get; init; } = Deadline.DefaultPerBatch;
+    internal Policy? ReferencePolicy { get; private init; }
+    internal IReadOnlyList<IJudge> JudgeList { get; private init; } = [];
+    internal IRewardModel? RewardModel { get; private init; }
+    internal TimeSpan JudgeDeadline { get; private init; } = Deadline.DefaultPerBatch;
+    internal TimeSpan RewardDeadline { get; private init; } = Deadline.DefaultPerBatch;
+    internal PolicyScoring ScoringMode { get; private init; } = PolicyScoring.Gradient;
+    internal string Label { get; private init; } = "Rollout";
 
-    /// <summary>Per-batch deadline of the reward call.</summary>
-    public TimeSpan RewardDeadline { get; init; } = Deadline.DefaultPerBatch;
+    /// <summary>Scores every response under π_ref too (without gradient).</summary>
+    public Rollout Reference(Policy reference) => this with { ReferencePolicy = reference ?? throw new ArgumentNullException(nameof(reference)) };
 
-    /// <summary>How log π is obtained (default: scored again with gradient).</summary>
-    public PolicyScoring Scoring { get; init; } = PolicyScoring.Gradient;
+    /// <summary>The judges; a response is positive only when every one passes it (none: every response passes).</summary>
+    public Rollout Judges(IEnumerable<IJudge> judges) => this with { JudgeList = [.. judges ?? throw new ArgumentNullException(nameof(judges))] };
+
+    /// <summary>The reward model r (none: rewards are NaN).</summary>
+    public Rollout Reward(IRewardModel reward) => this with { RewardModel = reward ?? throw new ArgumentNullException(nameof(reward)) };
+
+    /// <summary>Per-batch deadlines of the judge and reward calls (default 10 minutes; a null argument keeps the current value).</summary>
+    public Rollout Timeouts(TimeSpan? judge = null, TimeSpan? reward = null) => this with
+    {
+        JudgeDeadline = judge is { } j ? Deadline.Check(j, "judge") : JudgeDeadline,
+        RewardDeadline = reward is { } r ? Deadline.Check(r, "reward") : RewardDeadline,
+    };
+
+    /// <summary>How log π is obtained (default <see cref="PolicyScoring.Gradient"/>).</summary>
+    public Rollout Scoring(PolicyScoring scoring) => this with { ScoringMode = scoring };
 
     /// <summary>Names the caller in error messages (<c>Task 'math', step 3</c>).</summary>
-    public string Label { get; init; } = "Rollout";
+    public Rollout Named(string label) => this with { Label = label ?? throw new ArgumentNullException(nameof(label)) };
 
     /// <summary>Generates K responses per prompt with <see cref="Policy"/> and runs the other stages on them.</summary>
+    /// <returns>The batch (its tensors belong to the caller's dispose scope).</returns>
     /// <param name="prompts">The B prompts.</param>
     /// <param name="k">Responses per prompt.</param>
     /// <param name="generation">Sampling settings (their seed fixes the draws).</param>
@@ -89,31 +111,31 @@ public sealed record Rollout(Policy Policy)
         if (baselines is not null && baselines.Count != prompts.Count) throw new ArgumentException($"{Label}: {baselines.Count} baselines for {prompts.Count} prompts.");
 
         var clock = Stopwatch.StartNew();
-        var judged = judge ? Judging.Run(Judges, samples, JudgeDeadline) : new JudgedBatch([], [], 0);
+        var judged = judge ? Judging.Run(JudgeList, samples, JudgeDeadline) : new JudgedBatch([], [], 0);
         double judgeSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var rewards = Reward is null ? Enumerable.Repeat(double.NaN, n).ToArray() : Rewarding.Score(Label, Reward, samples, RewardDeadline);
+        var rewards = RewardModel is null ? Enumerable.Repeat(double.NaN, n).ToArray() : Rewarding.Score(Label, RewardModel, samples, RewardDeadline);
         var calibrated = baselines is null ? Enumerable.Repeat(double.NaN, n).ToArray()
             : rewards.Select((r, i) => Calibration.Of(r, baselines[i / k].Reward)).ToArray();
         double rewardSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var policy = Scoring switch
+        var policy = ScoringMode switch
         {
             PolicyScoring.Gradient => Policy.Score(promptTokens, responseTokens),
             PolicyScoring.Generation when generations is not null => FromGenerations(generations, Policy.Device),
             PolicyScoring.Generation => ScoreWithoutGradient(Policy, promptTokens, responseTokens),
             _ => null,
         };
-        var reference = Reference is null ? null : ScoreWithoutGradient(Reference, promptTokens, responseTokens);
+        var reference = ReferencePolicy is null ? null : ScoreWithoutGradient(ReferencePolicy, promptTokens, responseTokens);
         double scoreSeconds = clock.Elapsed.TotalSeconds;
 
         return new RolloutBatch(prompts.Count, k)
         {
             Items = prompts, Samples = samples, PromptTokens = promptTokens, ResponseTokens = responseTokens, Generations = generations,
             Judged = judged, Rewards = rewards, Calibrated = calibrated, Baselines = baselines ?? [],
-            Policy = policy, Reference = reference, Scorer = Scoring == PolicyScoring.Gradient ? Policy : null,
+            Policy = policy, Reference = reference, Scorer = ScoringMode == PolicyScoring.Gradient ? Policy : null,
             Timing = new RolloutTiming(0, judgeSeconds, rewardSeconds, scoreSeconds),
         };
     }
@@ -212,7 +234,7 @@ public sealed record RolloutBatch(int Prompts, int K)
     public Tensor Grouped(Tensor rows) => rows.reshape(Prompts, K);
 
     /// <summary>Per-row numbers as a float tensor on the scores' device.</summary>
-    public Tensor Tensor(double[] rows) => torch.tensor(rows, dtype: ScalarType.Float32, device: LogProbs.device);
+    public Tensor AsTensor(double[] rows) => torch.tensor(rows, dtype: ScalarType.Float32, device: LogProbs.device);
 
     /// <summary>The MoJ labels as a bool tensor on the scores' device.</summary>
     public Tensor PassedTensor() => torch.tensor(Passed, device: LogProbs.device);

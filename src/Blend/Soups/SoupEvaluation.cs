@@ -8,7 +8,7 @@ internal static class SoupEvaluation
     /// <summary>Mean reward per objective over <paramref name="samplesPerPrompt"/> responses per prompt (one rollout, prompt-major).</summary>
     public static double[] Rewards(Policy policy, PromptSet prompts, IReadOnlyList<SoupObjective> objectives, GenerationOptions generation, int samplesPerPrompt, TimeSpan deadline)
     {
-        var samples = new Rollout(policy) { Scoring = PolicyScoring.None, Label = "Soup evaluation" }.Generate(prompts, samplesPerPrompt, generation).Samples;
+        var samples = Rollout.Of(policy).Scoring(PolicyScoring.None).Named("Soup evaluation").Generate(prompts, samplesPerPrompt, generation).Samples;
         var values = Scores(objectives, samples, deadline);
         var means = new double[objectives.Count];
         for (int o = 0; o < objectives.Count; o++)

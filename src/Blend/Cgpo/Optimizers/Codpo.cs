@@ -81,5 +81,5 @@ public static class Codpo
     /// <summary>CODPO's objective on a rollout: pairs from rewards and MoJ labels, lengths |a| from the response mask.</summary>
     internal static PolicyLoss Objective(RolloutBatch r, CodpoOptions o) =>
         Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), r.Grouped(r.Lengths()),
-            Select(r.Grouped(r.Tensor(r.Rewards)), r.Grouped(r.PassedTensor())), o.Beta, o.Lambda);
+            Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor())), o.Beta, o.Lambda);
 }

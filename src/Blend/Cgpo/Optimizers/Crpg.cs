@@ -50,5 +50,5 @@ public static class Crpg
 
     /// <summary>CRPG's objective on a rollout: R_calib, the MoJ labels and the sequence log-ratio of each response.</summary>
     internal static PolicyLoss Objective(RolloutBatch r, CrpgOptions o) =>
-        Loss(r.LogProbs, r.ReferenceLogProbs, r.Tensor(r.Calibrated), r.PassedTensor(), o.KlMax);
+        Loss(r.LogProbs, r.ReferenceLogProbs, r.AsTensor(r.Calibrated), r.PassedTensor(), o.KlMax);
 }

@@ -89,9 +89,9 @@ public static class Crraft
     internal static PolicyLoss Objective(RolloutBatch r, CrraftOptions o)
     {
         var logp = r.Grouped(r.LogProbs);
-        var choices = Select(r.Grouped(r.Tensor(r.Rewards)), r.Grouped(r.PassedTensor()), logp.detach() - r.Grouped(r.ReferenceLogProbs),
+        var choices = Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor()), logp.detach() - r.Grouped(r.ReferenceLogProbs),
             r.Baselines.Select(x => x.Passed).ToList(), o.KlMax);
         var baselineLogp = choices.Any(c => c.Kind == ChoiceKind.Fallback) ? r.BaselineLogProbs() : null;
-        return Loss(logp, r.Grouped(r.Tensor(r.Calibrated)), choices, baselineLogp);
+        return Loss(logp, r.Grouped(r.AsTensor(r.Calibrated)), choices, baselineLogp);
     }
 }

@@ -58,7 +58,7 @@ public static class Grpo
     internal static PolicyLoss Objective(RolloutBatch r, GrpoOptions o)
     {
         var tokenLogp = r.PolicyScores.TokenLogProbs;
-        var advantages = Advantages(r.Grouped(r.Tensor(r.Rewards)), o.StdEpsilon).reshape(-1);
+        var advantages = Advantages(r.Grouped(r.AsTensor(r.Rewards)), o.StdEpsilon).reshape(-1);
         return Loss(tokenLogp, tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, r.PolicyScores.Mask, advantages, o.Epsilon, o.Beta);
     }
 }

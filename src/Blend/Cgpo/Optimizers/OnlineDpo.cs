@@ -62,5 +62,5 @@ public static class OnlineDpo
 
     /// <summary>Online DPO's objective on a rollout: the best and worst response of each prompt by reward.</summary>
     internal static PolicyLoss Objective(RolloutBatch r, OnlineDpoOptions o) =>
-        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), Select(r.Grouped(r.Tensor(r.Rewards))), o.Beta);
+        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), Select(r.Grouped(r.AsTensor(r.Rewards))), o.Beta);
 }

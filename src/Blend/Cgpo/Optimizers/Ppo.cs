@@ -110,7 +110,7 @@ public static class Ppo
         var scores = r.PolicyScores;
         var tokenLogp = scores.TokenLogProbs;
         var values = scores.Values ?? throw new InvalidOperationException("PPO: the policy returned no values; it needs a value head.");
-        var tokenRewards = TokenRewards(r.Tensor(r.Rewards), tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, scores.Mask, o.KlCoef);
+        var tokenRewards = TokenRewards(r.AsTensor(r.Rewards), tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, scores.Mask, o.KlCoef);
         var gae = Gae(tokenRewards, values.detach(), scores.Mask, o.Gamma, o.Lambda);
         var advantages = o.WhitenAdvantages ? Whiten(gae.Advantages, scores.Mask) : gae.Advantages;
         return Loss(tokenLogp, tokenLogp.detach(), values, values.detach(), advantages, gae.Returns, scores.Mask, o);

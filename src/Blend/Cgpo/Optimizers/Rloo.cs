@@ -36,5 +36,5 @@ public static class Rloo
 
     /// <summary>RLOO's objective on a rollout: rewards and the sequence log-ratios, per prompt.</summary>
     internal static PolicyLoss Objective(RolloutBatch r, RlooOptions o) =>
-        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), r.Grouped(r.Tensor(r.Rewards)), o.Beta);
+        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), r.Grouped(r.AsTensor(r.Rewards)), o.Beta);
 }

@@ -1,4 +1,4 @@
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>
 /// Settings of the "reward hacking" experiment (ALGORITHMS.md §4.A): PPO and CGPO trained from one SFT policy against a

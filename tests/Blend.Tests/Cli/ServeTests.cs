@@ -172,7 +172,14 @@ public sealed class ServeTests
         using var chunked = new HttpRequestMessage(HttpMethod.Post, "/get_reward") { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big))) };
         chunked.Headers.TransferEncodingChunked = true;
         await Oversized(chunked);
+        // A client that saw its upload cut off may ask before the server's handler has returned and counted the refusal:
+        // wait (bounded) for the count instead of reading it once.
         var metrics = await client.GetStringAsync("/metrics");
+        for (var wait = System.Diagnostics.Stopwatch.StartNew(); !metrics.Contains("status=\"413\"} 2", StringComparison.Ordinal) && wait.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(50);
+            metrics = await client.GetStringAsync("/metrics");
+        }
         Assert.Contains("blend_errors_total{kind=\"bad_request\"} 2", metrics, StringComparison.Ordinal);
         Assert.Contains("blend_requests_total{endpoint=\"get_reward\",status=\"413\"} 2", metrics, StringComparison.Ordinal);
         HttpStatusCode code;

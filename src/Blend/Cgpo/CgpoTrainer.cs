@@ -293,8 +293,8 @@ internal sealed class CgpoTrainer
             int k = _run.EvalResponses;
             var texts = prompts.SelectMany(p => Enumerable.Repeat(p.Text, k)).ToList();
             var generation = new GenerationOptions { MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/eval/{task.Name}") };
-            var mine = Side(task, prompts, policy.Generate(texts, generation), k);
-            var theirs = Side(task, prompts, _run.Reference.Generate(texts, generation), k);
+            var mine = Side(task, prompts, NonFinite.Guard(() => policy.Generate(texts, generation), $"Evaluation of task '{task.Name}' (policy)"), k);
+            var theirs = Side(task, prompts, NonFinite.Guard(() => _run.Reference.Generate(texts, generation), $"Evaluation of task '{task.Name}' (reference)"), k);
             double wins = mine.Rewards.Zip(theirs.Rewards, (a, b) => a > b ? 1.0 : a == b ? 0.5 : 0.0).Average();
             results.Add(new TaskEvaluation(task.Name)
             {

@@ -172,17 +172,16 @@ public static class Sft
         foreach (var (prompt, response) in pairs)
         {
             var chat = policy.Codec.EncodeChat(prompt, response);
-            var ids = chat.Ids.Select(i => (long)i).ToArray();
-            int start = chat.ResponseStart;
-            if (ids.Length > ctx)
+            var promptIds = chat.PromptIds;
+            var responseIds = chat.ResponseIds;
+            if (chat.Ids.Count > ctx)
             {
-                // Keep the response: drop prompt tokens after BOS; if the response alone is too long, cut its end.
-                int drop = Math.Min(ids.Length - ctx, start - 2);
-                ids = [ids[0], .. ids.Skip(1 + drop)];
-                start -= drop;
-                if (ids.Length > ctx) ids = ids[..ctx];
+                // Keep the response: truncate the prompt from the left (PromptTruncation); if the response alone is too long, cut its end.
+                promptIds = PromptTruncation.KeepEnd(promptIds, Math.Max(PromptTruncation.MinTokens, ctx - responseIds.Count));
+                responseIds = responseIds.Take(ctx - promptIds.Count).ToArray();
             }
-            if (ids.Length - start >= 1) result.Add(new Example(ids, start));
+            long[] ids = [.. promptIds.Select(i => (long)i), .. responseIds.Select(i => (long)i)];
+            if (responseIds.Count >= 1) result.Add(new Example(ids, promptIds.Count));
         }
         if (result.Count == 0) throw new ArgumentException("Sft: no example has a response token within the context length.");
         return result;

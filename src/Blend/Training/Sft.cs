@@ -16,8 +16,9 @@ namespace Blend;
 /// is applied; checkpoints (when <see cref="SftOptions.CheckpointDir"/> is set) are only written after finite steps, so the
 /// last good one survives.
 /// </remarks>
-/// <example><code>var split = SyntheticTasks.Split("math", 5000, 200);
-/// var result = Sft.Train(policy, split.Train, split.Test, new SftOptions { Steps = 300 }, new Progress&lt;SftStep&gt;(s => Console.WriteLine(s)));</code></example>
+/// <example><code>var train = SyntheticTasks.LoadShipped("data/tasks", "train", ["math"]);
+/// var test = SyntheticTasks.LoadShipped("data/tasks", "test", ["math"]);
+/// var result = Sft.Train(policy, train, test, new SftOptions { Steps = 300 }, new Progress&lt;SftStep&gt;(s => Console.WriteLine(s)));</code></example>
 public static class Sft
 {
     /// <summary>Fine-tunes <paramref name="policy"/> on the gold responses of <paramref name="train"/>; evaluates on <paramref name="eval"/> when given.</summary>

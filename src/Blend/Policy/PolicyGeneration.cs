@@ -16,7 +16,13 @@ public sealed partial class Policy
     public IReadOnlyList<Generation> Generate(IReadOnlyList<string> prompts, GenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        var ids = prompts.Select(p => Codec.EncodeChat(p ?? throw new ArgumentException("Policy.Generate: a prompt is null.")).PromptIds).ToList();
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal); // K copies of a prompt are encoded once
+        var ids = prompts.Select(p =>
+        {
+            ArgumentNullException.ThrowIfNull(p, "a prompt");
+            if (!encoded.TryGetValue(p, out var e)) encoded[p] = e = Codec.EncodeChat(p).PromptIds;
+            return e;
+        }).ToList();
         return Generate(prompts, ids, options);
     }
 

@@ -35,7 +35,7 @@ internal static class PolicySuite
         return 2;
     }
 
-    static Dictionary<string, string> Options(IEnumerable<string> args)
+    internal static Dictionary<string, string> Options(IEnumerable<string> args)
     {
         var d = new Dictionary<string, string>();
         string? key = null;
@@ -47,10 +47,10 @@ internal static class PolicySuite
         return d;
     }
 
-    static int Int(Dictionary<string, string> o, string k, int d) => o.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
+    internal static int Int(Dictionary<string, string> o, string k, int d) => o.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
     static double Dbl(Dictionary<string, string> o, string k, double d) => o.TryGetValue(k, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : d;
 
-    static string DataDir()
+    internal static string DataDir()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -142,9 +142,10 @@ internal static class PolicySuite
         public void Report(SftStep value) => a(value);
     }
 
-    static double Median(List<double> xs) { xs.Sort(); return xs.Count % 2 == 1 ? xs[xs.Count / 2] : (xs[xs.Count / 2 - 1] + xs[xs.Count / 2]) / 2; }
+    internal static double Median(List<double> xs) { xs.Sort(); return xs.Count % 2 == 1 ? xs[xs.Count / 2] : (xs[xs.Count / 2 - 1] + xs[xs.Count / 2]) / 2; }
 
-    static long Rss(string field)
+    /// <summary>A /proc/self/status field (VmRSS, VmHWM, …) in bytes.</summary>
+    internal static long Rss(string field)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith(field + ":", StringComparison.Ordinal))

@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
 {
     ["env"] = EnvSuite.Run,
     ["policy"] = PolicySuite.Run,
+    ["llama"] = LlamaSuite.Run,
     ["soups"] = SoupsSuite.Run,
     ["judges"] = JudgeSuite.Run,
     ["threads"] = ThreadPolicySuite.Run,

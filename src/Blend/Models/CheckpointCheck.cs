@@ -84,7 +84,7 @@ internal static class CheckpointCheck
         using (no_grad())
             foreach (var (name, t) in model.state_dict())
             {
-                if (!t.is_floating_point()) continue;
+                if (!t.is_floating_point() || AllFinite(t)) continue;
                 using var finite = t.isfinite();
                 long count = t.numel() - finite.sum().item<long>();
                 if (count > 0) bad.Add($"'{name}' ({count} of {t.numel()})");
@@ -93,5 +93,16 @@ internal static class CheckpointCheck
         var message = $"{weightsPath}: non-finite weights (NaN or ±inf) in {string.Join(", ", bad)}; a model with them generates nothing useful.";
         if (AllowNonFinite) { Console.Error.WriteLine("warning: " + message); return; }
         throw new FormatException(message + " Set BLEND_ALLOW_NONFINITE_WEIGHTS=1 to load it anyway.");
+    }
+
+    /// <summary>
+    /// True when every element is finite: max and min propagate NaN and show ±inf, so two reductions decide it without the
+    /// tensor-sized temporaries of <c>isfinite</c> (which, on a 100 M-parameter model, added 0.2 GB to the load's peak RSS).
+    /// </summary>
+    static bool AllFinite(Tensor t)
+    {
+        if (t.numel() == 0) return true;
+        using var scope = NewDisposeScope();
+        return double.IsFinite(t.max().to(ScalarType.Float64).item<double>()) && double.IsFinite(t.min().to(ScalarType.Float64).item<double>());
     }
 }

@@ -51,15 +51,18 @@ public class LoadingCheckTests
         finally { File.Delete(path); }
     }
 
-    [Fact]
-    public void Non_finite_weights_are_refused_naming_the_tensor()
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void Non_finite_weights_are_refused_naming_the_tensor(float bad)
     {
         var dir = TinyPolicy.TempDir();
         try
         {
             using (var policy = TinyPolicy.Create(4))
             {
-                using (torch.no_grad()) policy.Model.state_dict()["ln_f.weight"][3] = torch.tensor(float.NaN);
+                using (torch.no_grad()) policy.Model.state_dict()["ln_f.weight"][3] = torch.tensor(bad);
                 policy.Save(dir);
             }
             var e = Assert.Throws<FormatException>(() => Blend.Policy.Load(dir));

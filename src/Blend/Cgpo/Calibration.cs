@@ -1,6 +1,6 @@
 namespace Blend;
 
-/// <summary>CGPO's calibration R_calib(s,a) = σ(r(s,a) − r(s,ā)) against a per-prompt baseline ā (ALGORITHMS.md §1.4).</summary>
+/// <summary>CGPO's calibration R_calib(s,a) = σ(r(s,a) − r(s,ā)) against a per-prompt baseline ā (CGPO §4.1, eq. 8; docs/cgpo.md#calibrated-reward).</summary>
 internal static class Calibration
 {
     /// <summary>σ(r − r̄), computed without overflow for large |r − r̄|.</summary>

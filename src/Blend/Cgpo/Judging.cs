@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>
-/// Runs a task's mixture of judges on a batch: y = AND_h J_h(s,a) (ALGORITHMS.md §1.3). A judge that throws, or returns the
+/// Runs a task's mixture of judges on a batch: y = AND_h J_h(s,a) (CGPO §3; docs/cgpo.md#judges). A judge that throws, or returns the
 /// wrong number of verdicts, or misses its per-batch deadline gives Error verdicts (a violation, counted apart) instead of
 /// stopping the run. A judge past its deadline is abandoned on its worker thread (see <see cref="Deadline"/>).
 /// </summary>

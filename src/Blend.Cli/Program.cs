@@ -11,6 +11,7 @@ var root = BlendCli.Root(
     TrainCommand.Create(),
     JudgeCommand.Create(),
     GenerateCommand.Create(),
-    ScoreCommand.Create()
+    ScoreCommand.Create(),
+    MergeCommand.Create()
 );
 return BlendCli.Invoke(root, args);

@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalI
     ["policy"] = PolicySuite.Run,
     ["llama"] = LlamaSuite.Run,
     ["soups"] = SoupsSuite.Run,
+    ["merge"] = MergeSuite.Run,
     ["judges"] = JudgeSuite.Run,
     ["threads"] = ThreadPolicySuite.Run,
     ["serve"] = ServeSuite.Run,

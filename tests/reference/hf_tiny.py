@@ -7,6 +7,9 @@ LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM), plus 
 architectures' published definitions (not from Blend, not from PyTorch).
 
 Usage: hf_tiny.py OUT_DIR [--bf16] [VARIANT ...]   (default: every variant, float32 weights)
+       hf_tiny.py --score FOLDER ID,ID,...          (reads a model folder, one file or shards with their index, as
+                                                     transformers lays it out, and prints JSON: the last position's logits
+                                                     and, for a *ForSequenceClassification folder, its score)
 Needs only NumPy (Debian's python3-numpy).
 """
 import json
@@ -78,7 +81,7 @@ def gelu_new(x):
     return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
-def gpt2_forward(cfg, w, ids):
+def gpt2_forward(cfg, w, ids, head=True):
     c, h = cfg["n_embd"], cfg["n_head"]
     d = c // h
     p = "transformer."
@@ -94,7 +97,7 @@ def gpt2_forward(cfg, w, ids):
         m = gelu_new(m @ w[q + "mlp.c_fc.weight"] + w[q + "mlp.c_fc.bias"])
         x = x + m @ w[q + "mlp.c_proj.weight"] + w[q + "mlp.c_proj.bias"]
     x = layer_norm(x, w[p + "ln_f.weight"], w[p + "ln_f.bias"], cfg["layer_norm_epsilon"])
-    return x @ w[p + "wte.weight"].T
+    return x @ w[p + "wte.weight"].T if head else x
 
 
 def rms_norm(x, w, eps):
@@ -133,7 +136,7 @@ def rotate(x, pos, inv):
     return np.concatenate([x1 * cos - x2 * sin, x1 * sin + x2 * cos], -1)
 
 
-def llama_forward(cfg, w, ids):
+def llama_forward(cfg, w, ids, head=True):
     c, h, kvh = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"]
     d = cfg.get("head_dim") or c // h
     eps, t = cfg["rms_norm_eps"], len(ids)
@@ -168,8 +171,10 @@ def llama_forward(cfg, w, ids):
         g = lin("gate_proj", m)
         x = x + lin("down_proj", g / (1 + np.exp(-g)) * lin("up_proj", m))
     x = rms_norm(x, w["model.norm.weight"], eps)
-    head = w["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else w["lm_head.weight"]
-    return x @ head.T
+    if not head:
+        return x
+    lm = w["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else w["lm_head.weight"]
+    return x @ lm.T
 
 
 # ---------------------------------------------------------------- the variants
@@ -276,9 +281,68 @@ VARIANTS = ["gpt2", "llama-gqa-tied", "llama-linear-bias", "llama3-scaling", "qw
 EXTRA = ["qwen3-vocab"]
 
 
+def read_safetensors(path):
+    """name -> float64 array (F32, F16, BF16) or int64 array (I64), read from the format's definition."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        raw = data[e["data_offsets"][0]:e["data_offsets"][1]]
+        if e["dtype"] == "F32":
+            a = np.frombuffer(raw, "<f4").astype(np.float64)
+        elif e["dtype"] == "F16":
+            a = np.frombuffer(raw, "<f2").astype(np.float64)
+        elif e["dtype"] == "BF16":
+            a = (np.frombuffer(raw, "<u2").astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+        elif e["dtype"] == "I64":
+            a = np.frombuffer(raw, "<i8")
+        else:
+            raise SystemExit(f"{path}: dtype {e['dtype']} of {name} is not read by this script")
+        out[name] = a.reshape(e["shape"])
+    return out
+
+
+def read_folder(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        cfg = json.load(f)
+    index = os.path.join(folder, "model.safetensors.index.json")
+    if os.path.exists(index):
+        with open(index) as f:
+            shards = sorted(set(json.load(f)["weight_map"].values()))
+    else:
+        shards = ["model.safetensors"]
+    w = {}
+    for shard in shards:
+        w.update(read_safetensors(os.path.join(folder, shard)))
+    return cfg, w
+
+
+def score(folder, ids):
+    """As transformers: the causal LM's logits, and a sequence classifier's score = score.weight . hidden at the last token."""
+    cfg, w = read_folder(folder)
+    forward = gpt2_forward if cfg["model_type"] == "gpt2" else llama_forward
+    if cfg["model_type"] == "gpt2":
+        cfg.setdefault("layer_norm_epsilon", 1e-5)
+        w = {("transformer." + k if not k.startswith(("transformer.", "lm_head.", "score.", "v_head.")) else k): v for k, v in w.items()}
+    ids = np.array(ids, dtype=np.int64)
+    hidden = forward(cfg, w, ids, head=False)
+    result = {"architectures": cfg.get("architectures")}
+    if any(a.endswith("ForSequenceClassification") for a in cfg.get("architectures", [])):
+        result["score"] = float(hidden[-1] @ w["score.weight"][0])
+    else:
+        result["logits"] = forward(cfg, w, ids)[-1].tolist()
+    print(json.dumps(result))
+
+
 def main(argv):
     if not argv:
         raise SystemExit(__doc__)
+    if argv[0] == "--score":
+        return score(argv[1], [int(i) for i in argv[2].split(",")])
     out, rest = argv[0], argv[1:]
     bf16 = "--bf16" in rest
     names = [a for a in rest if a != "--bf16"] or VARIANTS

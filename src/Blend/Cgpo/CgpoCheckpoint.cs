@@ -5,43 +5,60 @@ using TorchSharp;
 namespace Blend;
 
 /// <summary>
-/// A CGPO checkpoint directory: <c>policy/</c> (the policy's own format), <c>optimizer.bin</c> (AdamW state),
-/// <c>state.json</c> (step, seed, tasks, metrics). The directory is written under a temporary name and swapped in, so a crash
-/// never leaves a half-written checkpoint; recovery takes the newest complete one among the directory and its leftovers
-/// (<see cref="CheckpointFolder"/>: a manifest with sizes and hashes, written last, says what is complete).
+/// A CGPO checkpoint directory, laid out as transformers' Trainer checkpoints: the policy in the Hugging Face layout at the
+/// top (<c>config.json</c>, <c>model.safetensors</c>, tokenizer files: <see cref="Policy.Load"/> opens the folder), AdamW's
+/// state in <c>optimizer.safetensors</c> (<see cref="OptimizerCheckpoint"/>) and <c>trainer_state.json</c> (step, seed,
+/// tasks, metrics). The directory is written under a temporary name and swapped in, so a crash never leaves a half-written
+/// checkpoint; recovery takes the newest complete one among the directory and its leftovers (<see cref="CheckpointFolder"/>:
+/// a manifest with sizes and hashes, written last, says what is complete).
 /// </summary>
 /// <remarks>
 /// The random streams are not stored as state: every draw is seeded from (seed, task, step), so the step number is the RNG
-/// position.
+/// position. Checkpoints of earlier Blend versions (<c>policy/</c>, <c>optimizer.bin</c>, <c>state.json</c>) still resume.
 /// </remarks>
 internal static class CgpoCheckpoint
 {
     const string Format = "blend-cgpo-checkpoint/1";
+    const string StateFileName = "trainer_state.json";
+    const string LegacyStateFile = "state.json";
+    const string LegacyPolicyFolder = "policy";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static void Save(string directory, Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, CgpoRun run, int step, IReadOnlyList<StepMetrics> metrics)
     {
         CheckpointFolder.Write(directory, "cgpo", tmp =>
         {
-            policy.Save(Path.Combine(tmp, "policy"));
-            optimizer.save_state_dict(Path.Combine(tmp, "optimizer.bin"));
+            policy.WriteFiles(tmp);
+            OptimizerCheckpoint.Save(tmp, optimizer, policy.Model);
             var state = new JsonObject
             {
-                ["format"] = Format, ["step"] = step, ["seed"] = run.Seed,
+                ["format"] = Format, ["step"] = step, ["global_step"] = step, ["max_steps"] = run.StepCount, ["seed"] = run.Seed,
                 ["tasks"] = new JsonArray(run.Tasks.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
                 ["rng"] = "derived from (seed, task, step)",
                 ["metrics"] = JsonSerializer.SerializeToNode(metrics, Json),
             };
-            AtomicFile.WriteAllText(Path.Combine(tmp, "state.json"), state.ToJsonString(Json));
+            AtomicFile.WriteAllText(Path.Combine(tmp, StateFileName), state.ToJsonString(Json));
         }, step);
     }
 
     /// <summary>Where the checkpoint lives: the newest complete one among the directory and its <c>.old-*</c>/<c>.tmp-*</c> leftovers (see <see cref="CheckpointFolder"/>).</summary>
-    public static string Locate(string directory) => CheckpointFolder.Locate(directory, "CGPO checkpoint", "state.json", "cgpo");
+    public static string Locate(string directory) => CheckpointFolder.Locate(directory, "CGPO checkpoint", StateFileName, "cgpo");
+
+    /// <summary>The policy of a located checkpoint (at its top, or in <c>policy/</c> for an earlier Blend's).</summary>
+    public static Policy LoadPolicy(string directory)
+    {
+        var legacy = Path.Combine(directory, LegacyPolicyFolder);
+        return Policy.Load(Directory.Exists(legacy) && !File.Exists(Path.Combine(directory, "config.json")) ? legacy : directory);
+    }
+
+    /// <summary>Restores the AdamW state of a located checkpoint into <paramref name="optimizer"/> (over <paramref name="policy"/>'s parameters).</summary>
+    public static void RestoreOptimizer(string directory, TorchSharp.Modules.OptimizerHelper optimizer, Policy policy) =>
+        OptimizerCheckpoint.Load(directory, optimizer, policy.Model);
 
     public static CheckpointState ReadState(string directory, CgpoRun run)
     {
-        var path = Path.Combine(directory, "state.json");
+        var path = Path.Combine(directory, StateFileName);
+        if (!File.Exists(path) && File.Exists(Path.Combine(directory, LegacyStateFile))) path = Path.Combine(directory, LegacyStateFile);
         var state = StateFile.Read(path, Format, "a CGPO checkpoint state");
         int seed = StateFile.Int(state, path, "seed");
         if (seed != run.Seed) throw new InvalidOperationException($"{path}: the checkpoint was written with seed {seed}, this run has seed {run.Seed}.");

@@ -37,11 +37,11 @@ internal sealed class CgpoTrainer
             start = restored.Step;
             metrics.AddRange(restored.Metrics);
         }
-        var policy = resume is null ? _run.Policy.Clone() : Policy.Load(Path.Combine(resume, "policy"));
+        var policy = resume is null ? _run.Policy.Clone() : CgpoCheckpoint.LoadPolicy(resume);
         if (NeedsValueHead && !policy.Config.ValueHead) policy = ValueHead.Add(policy, _run.Seed);
         var parameters = policy.Model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = torch.optim.AdamW(parameters, lr: _run.Lr, weight_decay: _run.Decay);
-        if (resume is not null) optimizer.load_state_dict(Path.Combine(resume, "optimizer.bin"));
+        if (resume is not null) CgpoCheckpoint.RestoreOptimizer(resume, optimizer, policy);
 
         for (int step = start + 1; step <= _run.StepCount; step++)
         {

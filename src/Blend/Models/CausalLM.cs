@@ -80,13 +80,4 @@ public abstract class CausalLM : nn.Module<Tensor, Tensor>
             }
         }
     }
-
-    /// <summary>Checkpoint tensor names that may appear in a file without being parameters (buffers older exporters wrote); skipped on load.</summary>
-    internal virtual bool IsIgnorableTensor(string name) => false;
-
-    /// <summary>The parameter a checkpoint tensor name maps to (e.g. <c>h.0.attn.c_attn.weight</c> for <c>transformer.h.0.attn.c_attn.weight</c>); identity by default.</summary>
-    internal virtual string ParameterName(string fileName) => fileName;
-
-    /// <summary>The checkpoint tensor name of a parameter when saving; identity by default.</summary>
-    internal virtual string FileName(string parameterName) => parameterName;
 }

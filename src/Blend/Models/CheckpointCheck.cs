@@ -11,8 +11,10 @@ namespace Blend;
 /// </summary>
 internal static class CheckpointCheck
 {
-    /// <summary>Checkpoint kinds a plain <see cref="Policy.Load"/> reads: policies and SFT checkpoints.</summary>
-    static readonly string[] PolicyKinds = ["policy", "sft"];
+    /// <summary>Checkpoint kinds a plain <see cref="Policy.Load"/> reads: policies, and SFT and CGPO checkpoints (their model is a policy in the same layout).</summary>
+    static readonly string[] PolicyKinds = ["policy", "sft", "cgpo"];
+
+    const string RewardKind = "reward-model";
 
     [ThreadStatic] static string[]? _allowed;
 
@@ -42,36 +44,53 @@ internal static class CheckpointCheck
         if (!Directory.Exists(full) && !siblings) return dir;
         var kinds = _allowed ?? PolicyKinds;
         if (Directory.Exists(full) && CheckpointFolder.Kind(full) is { } kind && !kinds.Contains(kind))
-            throw new FormatException(kind == "reward-model"
+            throw new FormatException(kind == RewardKind
                 ? $"Policy.Load: '{full}' is a reward-model checkpoint; load it with RewardModel.Load."
                 : $"Policy.Load: '{full}' is a {kind} checkpoint, not a policy (expected {string.Join(" or ", kinds)}).");
         return CheckpointFolder.Locate(full, "Policy.Load", "config.json", kinds);
     }
 
     /// <summary>
-    /// Before the model is built: the weights file's tensors must fit the config (token embedding [VocabSize, Width], as many
-    /// blocks as Layers, and at least the elements that the embedding and the blocks need), so a small file with a huge config
-    /// is refused without allocating.
+    /// After reading <c>config.json</c>: a reward model (a <c>…ForSequenceClassification</c> config, whatever wrote it) is not
+    /// a policy, unless the caller allowed its kind (<see cref="RewardModel.Load"/> does).
     /// </summary>
-    public static void BeforeAllocation(SafetensorsFile file, GptConfig config, string configPath)
+    public static void Kind(string dir, ModelConfig config)
     {
-        if (file.Contains("wte.weight"))
+        if (config.RewardHead && !(_allowed ?? PolicyKinds).Contains(RewardKind))
+            throw new FormatException($"Policy.Load: '{dir}' is a reward-model checkpoint ({Path.Combine(dir, "config.json")}: architectures {HuggingFaceConfig.ArchitectureName(config)}); load it with RewardModel.Load.");
+    }
+
+    /// <summary>
+    /// Before Blend's GPT is built: the weights' tensors (every shard's header) must fit the config (token embedding
+    /// [VocabSize, Width], as many blocks as Layers, and at least the elements that the embedding and the blocks need), so a
+    /// small file with a huge config is refused without allocating.
+    /// </summary>
+    public static void BeforeAllocation(string dir, IReadOnlyDictionary<string, string> map, GptConfig config, string configPath)
+    {
+        var entries = new List<SafetensorsEntry>();
+        string? embeddingFile = null;
+        foreach (var shard in map.Values.Distinct())
         {
-            var shape = file.Entry("wte.weight").Shape;
-            if (!shape.SequenceEqual([config.VocabSize, config.Width]))
-                throw new FormatException($"{file.Path}: tensor 'wte.weight' has shape [{string.Join(",", shape)}] but {configPath} expects [{config.VocabSize},{config.Width}] (checked before building the model).");
+            var path = Path.Combine(dir, shard);
+            if (!File.Exists(path)) continue;            // the loader names the missing shard
+            using var file = SafetensorsFile.Open(path);
+            entries.AddRange(file.Entries);
+            if (file.Contains("wte.weight")) embeddingFile = file.Path;
         }
-        int blocks = file.Names.Where(n => n.StartsWith("h.", StringComparison.Ordinal))
-            .Select(n => n.Split('.')[1]).Distinct(StringComparer.Ordinal).Count();
+        var where = embeddingFile ?? Path.Combine(dir, map.Values.FirstOrDefault() ?? "model.safetensors");
+        if (entries.FirstOrDefault(e => e.Name == "wte.weight") is { } wte && !wte.Shape.SequenceEqual([config.VocabSize, config.Width]))
+            throw new FormatException($"{where}: tensor 'wte.weight' has shape [{string.Join(",", wte.Shape)}] but {configPath} expects [{config.VocabSize},{config.Width}] (checked before building the model).");
+        int blocks = entries.Where(e => e.Name.StartsWith("h.", StringComparison.Ordinal))
+            .Select(e => e.Name.Split('.')[1]).Distinct(StringComparer.Ordinal).Count();
         if (blocks < config.Layers)
-            throw new FormatException($"{file.Path}: missing tensor 'h.{blocks}.*': the file holds {blocks} transformer blocks but {configPath} says Layers = {config.Layers} (checked before building the model).");
+            throw new FormatException($"{where}: missing tensor 'h.{blocks}.*': the weights hold {blocks} transformer blocks but {configPath} says {config.Layers} layers (checked before building the model).");
         if (blocks > config.Layers)
-            throw new FormatException($"{file.Path}: unexpected tensor 'h.{config.Layers}.*': the file holds {blocks} transformer blocks but {configPath} says Layers = {config.Layers} (checked before building the model).");
-        long held = file.Entries.Sum(e => e.Elements);
+            throw new FormatException($"{where}: unexpected tensor 'h.{config.Layers}.*': the weights hold {blocks} transformer blocks but {configPath} says {config.Layers} layers (checked before building the model).");
+        long held = entries.Sum(e => e.Elements);
         long width = config.Width;
         long needed = config.VocabSize * width + config.Layers * 2 * width * width;
         if (held < needed)
-            throw new FormatException($"{file.Path}: holds {held:N0} weights, fewer than the {needed:N0} that {configPath}'s embedding and blocks need (checked before building the model).");
+            throw new FormatException($"{where}: holds {held:N0} weights, fewer than the {needed:N0} that {configPath}'s embedding and blocks need (checked before building the model).");
     }
 
     /// <summary>True when non-finite weights are accepted (environment variable <c>BLEND_ALLOW_NONFINITE_WEIGHTS=1</c>).</summary>

@@ -12,7 +12,6 @@ namespace Blend.Models;
 /// </summary>
 public sealed class Gpt2 : CausalLM
 {
-    const string Prefix = "transformer.";
     readonly EmbeddingTable wte;
     readonly EmbeddingTable wpe;
     readonly ModuleList<Block> h;
@@ -61,18 +60,6 @@ public sealed class Gpt2 : CausalLM
 
     /// <summary>Random weights: normal(0, initializer_range), LayerNorms 1/0, biases 0.</summary>
     internal void Initialize(int seed) => InitializeNormal(seed, Settings.InitializerRange, n => n.Contains("ln_", StringComparison.Ordinal) && n.EndsWith("weight", StringComparison.Ordinal));
-
-    // GPT2LMHeadModel files name the backbone "transformer.*"; bare GPT2Model files (openai-community/gpt2) do not.
-    internal override string ParameterName(string fileName) => fileName.StartsWith(Prefix, StringComparison.Ordinal) ? fileName[Prefix.Length..] : fileName;
-
-    internal override string FileName(string parameterName) =>
-        parameterName.StartsWith("h.", StringComparison.Ordinal) || parameterName is "wte.weight" or "wpe.weight" || parameterName.StartsWith("ln_f.", StringComparison.Ordinal)
-            ? Prefix + parameterName : parameterName;
-
-    // The causal-mask buffers older exporters wrote (attn.bias, attn.masked_bias), and a tied head's copy.
-    internal override bool IsIgnorableTensor(string name) =>
-        name.EndsWith(".attn.bias", StringComparison.Ordinal) || name.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
-        || (Settings.TieEmbeddings && name == "lm_head.weight");
 
     sealed class Block : nn.Module
     {

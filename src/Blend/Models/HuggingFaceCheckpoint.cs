@@ -58,23 +58,31 @@ internal static class HuggingFaceCheckpoint
         return counts.Count == 0 ? ScalarType.Float32 : counts.MaxBy(kv => kv.Value).Key;
     }
 
-    /// <summary>Fills every parameter of <paramref name="model"/> from the folder; a missing or unexpected tensor, a missing shard or a wrong shape is a <see cref="FormatException"/> naming the tensor and the file.</summary>
+    /// <summary>
+    /// Fills every parameter of <paramref name="model"/> from the folder, each tensor read straight into its parameter (see
+    /// <see cref="SafetensorsFile.ReadInto"/>); a missing or unexpected tensor, a missing shard or a wrong shape is a
+    /// <see cref="FormatException"/> naming the tensor and the file. A reward head's bias that the files lack (transformers'
+    /// <c>score</c> layer has none) is set to 0.
+    /// </summary>
     public static void Load(CausalLM model, string dir, IReadOnlyDictionary<string, string> map)
     {
         var expected = model.state_dict();
         var byParameter = new Dictionary<string, string>();
         foreach (var fileName in map.Keys)
         {
-            var parameter = model.ParameterName(fileName);
+            var parameter = CheckpointNames.ParameterName(model.Config, fileName);
             if (expected.ContainsKey(parameter)) byParameter[parameter] = fileName;
-            else if (!model.IsIgnorableTensor(fileName) && !model.IsIgnorableTensor(parameter))
+            else if (!CheckpointNames.Ignorable(model.Config, fileName) && !CheckpointNames.Ignorable(model.Config, parameter))
                 throw new FormatException($"{Path.Combine(dir, map[fileName])}: unexpected tensor '{fileName}' (not part of the {model.Config.Architecture} model config.json describes).");
         }
         var where = File.Exists(Path.Combine(dir, IndexFile)) ? Path.Combine(dir, IndexFile) : Path.Combine(dir, WeightsFile);
+        using var noGrad = no_grad();
         foreach (var (name, t) in expected)
             if (!byParameter.ContainsKey(name))
-                throw new FormatException($"{where}: missing tensor '{model.FileName(name)}' (config.json expects [{string.Join(",", t.shape)}]).");
-        using var noGrad = no_grad();
+            {
+                if (CheckpointNames.MayBeMissing(name)) { t.zero_(); continue; }
+                throw new FormatException($"{where}: missing tensor '{CheckpointNames.FileName(model.Config, name)}' (config.json expects [{string.Join(",", t.shape)}]).");
+            }
         foreach (var group in byParameter.GroupBy(kv => map[kv.Value]))
         {
             using var file = OpenShard(dir, group.Key, map);
@@ -87,8 +95,7 @@ internal static class HuggingFaceCheckpoint
                     throw new FormatException($"{file.Path}: tensor '{fileName}' has shape [{string.Join(",", e.Shape)}] but config.json expects [{string.Join(",", target.shape)}].");
                 if (e.DType is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
                     throw new FormatException($"{file.Path}: tensor '{fileName}' has dtype {Safetensors.DTypeName(e.DType)}, not a weight dtype (F32, F16 or BF16).");
-                using var src = file.Read(fileName, CPU);
-                target.copy_(src);
+                file.ReadInto(fileName, target);
             }
         }
     }
@@ -108,7 +115,7 @@ internal static class HuggingFaceCheckpoint
     public static void Save(CausalLM model, string dir, long maxShardBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxShardBytes, 1L);
-        var tensors = model.state_dict().Select(kv => new NamedTensor(model.FileName(kv.Key), kv.Value)).ToList();
+        var tensors = model.state_dict().Select(kv => new NamedTensor(CheckpointNames.FileName(model.Config, kv.Key), kv.Value)).ToList();
         static long Bytes(NamedTensor t) => t.Tensor.numel() * Safetensors.ElementBytes(t.Tensor.dtype);
         long total = tensors.Sum(Bytes);
         var shards = new List<List<NamedTensor>> { new() };

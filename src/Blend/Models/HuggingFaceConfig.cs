@@ -6,13 +6,23 @@ namespace Blend;
 
 /// <summary>
 /// Reads and writes the <c>config.json</c> of a Hugging Face causal LM (GPT-2 and the Llama family: Llama, Mistral,
-/// Qwen2, Qwen3). A field Blend does not know, or a value it does not implement (another activation, sliding-window
-/// attention, interleaved rotary, quantisation, …), is an error naming the field and the file, never a silently different model.
+/// Qwen2, Qwen3) and of Blend's own GPT (<c>model_type</c> <c>blend_gpt</c>, <c>BlendGptForCausalLM</c>). A field Blend
+/// does not know, or a value it does not implement (another activation, sliding-window attention, interleaved rotary,
+/// quantisation, …), is an error naming the field and the file, never a silently different model.
 /// </summary>
+/// <remarks>
+/// A reward model (a backbone with a scalar head) is written as the architecture's <c>…ForSequenceClassification</c> with one
+/// label (<c>id2label</c> <c>{"0": "LABEL_0"}</c>, as transformers writes <c>num_labels = 1</c>), so other tools open it as
+/// a reward model; a PPO value head is recorded as <c>blend_value_head: true</c> (its tensors are named as TRL's
+/// <c>v_head.summary</c>).
+/// </remarks>
 public static class HuggingFaceConfig
 {
     /// <summary>The model types Blend can load.</summary>
-    public static IReadOnlyList<string> ModelTypes { get; } = ["gpt2", "llama", "mistral", "qwen2", "qwen3"];
+    public static IReadOnlyList<string> ModelTypes { get; } = ["blend_gpt", "gpt2", "llama", "mistral", "qwen2", "qwen3"];
+
+    /// <summary>The <c>model_type</c> of Blend's own GPT (<see cref="GptConfig"/>).</summary>
+    public const string BlendGptType = "blend_gpt";
 
     const string ValueHeadKey = "blend_value_head";
     const string RewardHeadKey = "blend_reward_head";
@@ -25,16 +35,35 @@ public static class HuggingFaceConfig
         "return_dict", "torchscript", "task_specific_params", "is_llama_config", "transformers.js_config", "attention_dropout",
         "pretraining_tp", "max_window_layers", "n_ctx", "attn_pdrop", "embd_pdrop", "resid_pdrop", "summary_activation",
         "summary_first_dropout", "summary_proj_to_labels", "summary_type", "summary_use_proj", "reorder_and_upcast_attn",
-        "output_past", "initializer_range", ValueHeadKey, RewardHeadKey,
+        "output_past", "initializer_range", "problem_type", ValueHeadKey, RewardHeadKey,
     ];
 
+    // Per model type: the causal-LM architecture (written for a policy), the sequence-classification one (written for a
+    // reward model), then other names of the same weights that Blend reads.
     static readonly Dictionary<string, string[]> Architectures = new()
     {
-        ["gpt2"] = ["GPT2LMHeadModel", "GPT2Model"],
-        ["llama"] = ["LlamaForCausalLM"],
-        ["mistral"] = ["MistralForCausalLM"],
-        ["qwen2"] = ["Qwen2ForCausalLM"],
-        ["qwen3"] = ["Qwen3ForCausalLM"],
+        [BlendGptType] = ["BlendGptForCausalLM", "BlendGptForSequenceClassification"],
+        ["gpt2"] = ["GPT2LMHeadModel", "GPT2ForSequenceClassification", "GPT2Model"],
+        ["llama"] = ["LlamaForCausalLM", "LlamaForSequenceClassification"],
+        ["mistral"] = ["MistralForCausalLM", "MistralForSequenceClassification"],
+        ["qwen2"] = ["Qwen2ForCausalLM", "Qwen2ForSequenceClassification"],
+        ["qwen3"] = ["Qwen3ForCausalLM", "Qwen3ForSequenceClassification"],
+    };
+
+    /// <summary>The <c>architectures</c> entry Blend writes for <paramref name="config"/>: <c>…ForSequenceClassification</c> for a reward model, else the causal LM.</summary>
+    public static string ArchitectureName(ModelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var type = ModelType(config);
+        return Architectures[type][config.RewardHead ? 1 : 0];
+    }
+
+    static string ModelType(ModelConfig config) => config switch
+    {
+        GptConfig => BlendGptType,
+        Gpt2Config => "gpt2",
+        LlamaConfig c => c.ModelType,
+        _ => throw new NotSupportedException($"HuggingFaceConfig: {config.GetType().Name} has no Hugging Face config."),
     };
 
     /// <summary>Reads <paramref name="path"/> (a <c>config.json</c>) into a <see cref="Gpt2Config"/> or <see cref="LlamaConfig"/>.</summary>
@@ -60,17 +89,67 @@ public static class HuggingFaceConfig
         string type = f.String("model_type") ?? throw new FieldException("field 'model_type' is missing (not a Hugging Face model config).");
         if (!Architectures.TryGetValue(type, out var archs))
             throw new FieldException($"model_type '{type}' is not supported (Blend loads {string.Join(", ", ModelTypes)}).");
+        bool classifier = false;
         if (config["architectures"] is JsonArray list)
             foreach (var a in list.Select(n => n?.ToString() ?? ""))
+            {
                 if (!archs.Contains(a)) throw new FieldException($"architectures lists '{a}', which Blend does not implement (for model_type '{type}': {string.Join(", ", archs)}).");
+                classifier |= a.EndsWith("ForSequenceClassification", StringComparison.Ordinal);
+            }
         if (config.ContainsKey("quantization_config")) throw new FieldException("field 'quantization_config': quantised checkpoints are not supported.");
-        bool valueHead = f.Bool(ValueHeadKey, false), rewardHead = f.Bool(RewardHeadKey, false);
+        int labels = Labels(f);
+        if (classifier && labels != 1)
+            throw new FieldException($"a sequence classifier with {labels} labels (id2label / num_labels); a Blend reward model has one scalar label.");
+        bool valueHead = f.Bool(ValueHeadKey, false), rewardHead = f.Bool(RewardHeadKey, false) || classifier;
         var source = Normalise(config);
-        ModelConfig result = type == "gpt2" ? ParseGpt2(f, source) : ParseLlama(type, f, source);
+        ModelConfig result = type switch
+        {
+            BlendGptType => ParseBlendGpt(f),
+            "gpt2" => ParseGpt2(f, source),
+            _ => ParseLlama(type, f, source),
+        };
         foreach (var key in config.Select(kv => kv.Key))
             if (!f.Used.Contains(key) && !Harmless.Contains(key))
                 throw new FieldException($"field '{key}' is not supported for model_type '{type}' (Blend would ignore it and could compute a different model).");
         return result with { ValueHead = valueHead, RewardHead = rewardHead };
+    }
+
+    /// <summary>The number of labels of a classifier config (<c>num_labels</c>, else the size of <c>id2label</c>; 1 when neither is there).</summary>
+    static int Labels(Fields f)
+    {
+        int? n = f.Int("num_labels");
+        var map = f.Node("id2label");
+        f.Node("label2id");
+        if (map is not null and not JsonObject) throw new FieldException("field 'id2label' must be an object.");
+        int? fromMap = (map as JsonObject)?.Count;
+        if (n is { } a && fromMap is { } b && a != b) throw new FieldException($"field 'num_labels' is {a} but 'id2label' has {b} entries.");
+        return n ?? fromMap ?? 1;
+    }
+
+    /// <summary>Blend's own GPT: GPT-2-like field names; the fixed parts of the architecture (LayerNorm ε 1e-5, exact GELU, rotary θ 10000) must match when present.</summary>
+    static GptConfig ParseBlendGpt(Fields f)
+    {
+        if ((f.Double("layer_norm_epsilon") ?? 1e-5) != 1e-5) throw new FieldException("field 'layer_norm_epsilon': Blend's GPT uses 1e-5.");
+        if ((f.String("activation_function") ?? "gelu") != "gelu") throw new FieldException("field 'activation_function': Blend's GPT uses 'gelu' (exact).");
+        if ((f.Double("rope_theta") ?? 10000) != 10000) throw new FieldException("field 'rope_theta': Blend's GPT uses 10000.");
+        var positions = f.String("position_embedding_type") ?? "learned";
+        var c = new GptConfig(f.Int("vocab_size") ?? throw new FieldException("field 'vocab_size' is missing."))
+        {
+            ContextLength = f.Int("n_positions") ?? throw new FieldException("field 'n_positions' is missing."),
+            Layers = f.Int("n_layer") ?? throw new FieldException("field 'n_layer' is missing."),
+            Heads = f.Int("n_head") ?? throw new FieldException("field 'n_head' is missing."),
+            Width = f.Int("n_embd") ?? throw new FieldException("field 'n_embd' is missing."),
+            Dropout = f.Double("dropout") ?? 0,
+            Positions = positions switch
+            {
+                "learned" => GptPositions.Learned,
+                "rotary" => GptPositions.Rotary,
+                _ => throw new FieldException($"field 'position_embedding_type' is '{positions}'; Blend's GPT has 'learned' or 'rotary'."),
+            },
+            TieEmbeddings = f.Bool("tie_word_embeddings", true),
+        };
+        try { return c.Validate(); }
+        catch (ArgumentException e) { throw new FieldException(e.Message); }
     }
 
     static Gpt2Config ParseGpt2(Fields f, ConfigSource source)
@@ -174,11 +253,31 @@ public static class HuggingFaceConfig
         ArgumentNullException.ThrowIfNull(config);
         switch (config)
         {
+            case GptConfig c:
+            {
+                var o = new JsonObject
+                {
+                    ["model_type"] = BlendGptType,
+                    ["architectures"] = new JsonArray(ArchitectureName(c)),
+                    ["vocab_size"] = c.VocabSize,
+                    ["n_positions"] = c.ContextLength,
+                    ["n_layer"] = c.Layers,
+                    ["n_head"] = c.Heads,
+                    ["n_embd"] = c.Width,
+                    ["dropout"] = c.Dropout,
+                    ["position_embedding_type"] = c.Positions == GptPositions.Rotary ? "rotary" : "learned",
+                    ["tie_word_embeddings"] = c.TieEmbeddings,
+                    ["layer_norm_epsilon"] = 1e-5,
+                    ["activation_function"] = "gelu",
+                };
+                if (c.Positions == GptPositions.Rotary) o["rope_theta"] = 10000.0;
+                return Heads(o, c);
+            }
             case LlamaConfig c:
             {
                 var o = Source(c.Source);
                 o["model_type"] = c.ModelType;
-                o["architectures"] ??= new JsonArray(Architectures[c.ModelType][0]);
+                o["architectures"] = new JsonArray(ArchitectureName(c));
                 o["vocab_size"] = c.VocabSize;
                 o["hidden_size"] = c.Width;
                 o["intermediate_size"] = c.IntermediateSize;
@@ -210,7 +309,7 @@ public static class HuggingFaceConfig
             {
                 var o = Source(c.Source);
                 o["model_type"] = "gpt2";
-                o["architectures"] ??= new JsonArray("GPT2LMHeadModel");
+                o["architectures"] = new JsonArray(ArchitectureName(c));
                 o["vocab_size"] = c.VocabSize;
                 o["n_positions"] = c.ContextLength;
                 o["n_layer"] = c.Layers;
@@ -229,21 +328,26 @@ public static class HuggingFaceConfig
 
         static JsonObject Heads(JsonObject o, ModelConfig c)
         {
-            o.Remove(ValueHeadKey);
-            o.Remove(RewardHeadKey);
+            foreach (var key in ClassifierKeys) o.Remove(key);
             if (c.ValueHead) o[ValueHeadKey] = true;
-            if (c.RewardHead) o[RewardHeadKey] = true;
+            if (c.RewardHead)
+            {
+                o["id2label"] = new JsonObject { ["0"] = "LABEL_0" };
+                o["label2id"] = new JsonObject { ["LABEL_0"] = 0 };
+            }
             return o;
         }
     }
 
     static JsonObject Source(ConfigSource? source) => source?.ToJsonObject() ?? [];
 
+    // What says which heads a model has: recomputed from the config on every save, never carried from the source.
+    static readonly string[] ClassifierKeys = [ValueHeadKey, RewardHeadKey, "id2label", "label2id", "num_labels", "problem_type"];
+
     static ConfigSource Normalise(JsonObject config)
     {
         var copy = (JsonObject)JsonNode.Parse(config.ToJsonString())!;
-        copy.Remove(ValueHeadKey);
-        copy.Remove(RewardHeadKey);
+        foreach (var key in ClassifierKeys) copy.Remove(key);
         return new ConfigSource(copy);
     }
 

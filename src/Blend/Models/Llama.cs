@@ -58,9 +58,6 @@ public sealed class Llama : CausalLM
     /// <summary>Random weights: normal(0, initializer_range), norms 1, biases 0.</summary>
     internal void Initialize(int seed) => InitializeNormal(seed, Settings.InitializerRange, n => n.EndsWith("norm.weight", StringComparison.Ordinal));
 
-    internal override bool IsIgnorableTensor(string name) =>
-        name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (Settings.TieEmbeddings && name == "lm_head.weight");
-
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {

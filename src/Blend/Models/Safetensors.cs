@@ -41,33 +41,44 @@ public static class Safetensors
         {
             if (string.IsNullOrEmpty(name) || name == "__metadata__") throw new ArgumentException($"Safetensors.Write: invalid tensor name '{name}'.");
             if (header.ContainsKey(name)) throw new ArgumentException($"Safetensors.Write: tensor name '{name}' appears twice.");
-            var dtype = DTypeName(t.dtype, name);
-            long bytes = t.numel() * ElementBytes(t.dtype);
-            header[name] = new JsonObject
-            {
-                ["dtype"] = dtype,
-                ["shape"] = new JsonArray(t.shape.Select(s => (JsonNode)s).ToArray()),
-                ["data_offsets"] = new JsonArray(offset, offset + bytes),
-            };
-            offset += bytes;
+            header[name] = HeaderEntry(name, t.dtype, t.shape, ref offset);
         }
-        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
-        int padded = (json.Length + 7) / 8 * 8;
-        var headerBytes = new byte[padded];
-        Array.Fill(headerBytes, (byte)' ');
-        json.CopyTo(headerBytes, 0);
+        var prefix = Prefix(header);
         AtomicFile.Write(path, stream =>
         {
-            Span<byte> len = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-            stream.Write(len);
-            stream.Write(headerBytes);
+            stream.Write(prefix);
             foreach (var (_, t) in list)
             {
                 using var cpu = t.detach().cpu().contiguous();
                 stream.Write(cpu.bytes);
             }
         });
+    }
+
+    /// <summary>One tensor's header entry (dtype, shape, data_offsets from <paramref name="offset"/>, which it advances).</summary>
+    internal static JsonObject HeaderEntry(string name, ScalarType dtype, IReadOnlyList<long> shape, ref long offset)
+    {
+        long bytes = shape.Aggregate(1L, (a, b) => a * b) * ElementBytes(dtype);
+        var entry = new JsonObject
+        {
+            ["dtype"] = DTypeName(dtype, name),
+            ["shape"] = new JsonArray(shape.Select(s => (JsonNode)s).ToArray()),
+            ["data_offsets"] = new JsonArray(offset, offset + bytes),
+        };
+        offset += bytes;
+        return entry;
+    }
+
+    /// <summary>The bytes before the data: the 8-byte little-endian header length, then the JSON header padded with spaces to a multiple of 8.</summary>
+    internal static byte[] Prefix(JsonObject header)
+    {
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        int padded = (json.Length + 7) / 8 * 8;
+        var prefix = new byte[8 + padded];
+        Array.Fill(prefix, (byte)' ', 8, padded);
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+        json.CopyTo(prefix, 8);
+        return prefix;
     }
 
     /// <summary>The safetensors dtype name of a torch dtype.</summary>
@@ -246,6 +257,32 @@ public sealed class SafetensorsFile : IDisposable
         var moved = t.to(dtype ?? e.DType, device);
         t.Dispose();
         return moved;
+    }
+
+    /// <summary>
+    /// Reads one tensor into <paramref name="target"/> (same shape; any device and floating dtype). A contiguous CPU target of
+    /// the stored dtype is filled straight from the file, with no intermediate copy; otherwise the tensor is read and converted.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes differ; the message names the file and the tensor.</exception>
+    public void ReadInto(string name, Tensor target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var e = Entry(name);
+        if (!e.Shape.SequenceEqual(target.shape))
+            throw new ArgumentException($"{Path}: tensor '{name}' has shape [{string.Join(",", e.Shape)}], the target [{string.Join(",", target.shape)}].");
+        if (target.device_type == DeviceType.CPU && target.dtype == e.DType && target.is_contiguous())
+        {
+            if (e.Bytes == 0) return;
+            using var noGrad = no_grad();
+            lock (_stream)
+            {
+                _stream.Position = _dataStart + e.Begin;
+                _stream.ReadExactly(target.bytes);
+            }
+            return;
+        }
+        using var src = Read(name, CPU);
+        using (no_grad()) target.copy_(src);
     }
 
     /// <inheritdoc />

@@ -152,41 +152,57 @@ public sealed class RewardModel : IRewardModel, IDisposable
         return RewardEvaluation.From(pairs, chosen, rejected);
     }
 
-    /// <summary>Saves the checkpoint into <paramref name="dir"/> atomically: the backbone's <c>config.json</c>, <c>model.safetensors</c>, tokenizer files, and <c>reward.json</c> (name).</summary>
+    /// <summary>
+    /// Saves the checkpoint into <paramref name="dir"/> atomically, in the layout of transformers' sequence classifiers: the
+    /// backbone's <c>config.json</c> with <c>architectures</c> <c>…ForSequenceClassification</c> and one label, the weights in
+    /// <c>model.safetensors</c> with the head as <c>score.weight</c> (plus <c>score.bias</c>, which transformers does not have
+    /// and ignores: its scores are Blend's minus that constant, so preferences and margins agree), the tokenizer files,
+    /// <c>reward.json</c> (the name) and the manifest (kind <c>reward-model</c>).
+    /// </summary>
     public void Save(string dir)
     {
         CheckpointFolder.Write(dir, "reward-model", tmp =>
         {
-            Backbone.Save(tmp);
+            Backbone.WriteFiles(tmp);
             var meta = new JsonObject { ["format"] = "blend-reward/1", ["name"] = Name, ["head"] = "last-token" };
             AtomicFile.WriteAllText(Path.Combine(tmp, MetaFile), meta.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         });
     }
 
-    /// <summary>Loads a checkpoint saved by <see cref="Save"/> (names, shapes and dtypes are validated by the backbone loader).</summary>
-    /// <exception cref="FormatException">The folder is not a reward-model checkpoint (names the file and field).</exception>
+    /// <summary>
+    /// Loads a reward model: a folder saved by <see cref="Save"/> (also by earlier Blend versions), or a Hugging Face
+    /// <c>…ForSequenceClassification</c> folder with one label (its <c>score</c> layer has no bias, so the bias is 0). The name
+    /// comes from <c>reward.json</c>, else the folder's name. Names, shapes and dtypes are validated by the backbone loader.
+    /// </summary>
+    /// <exception cref="FormatException">The folder holds a policy rather than a reward model (the message says which loader to use), or a malformed file (named).</exception>
     public static RewardModel Load(string dir, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dir);
+        using var allow = CheckpointCheck.Allow("reward-model");
+        var located = CheckpointCheck.PolicyFolder(dir);
+        var configPath = Path.Combine(located, "config.json");
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"RewardModel.Load: '{configPath}' does not exist (not a reward-model checkpoint).", configPath);
+        var config = Policy.ReadConfig(configPath);
+        if (!config.RewardHead)
+            throw new FormatException($"RewardModel.Load: '{located}' is a policy ({HuggingFaceConfig.ArchitectureName(config)}), not a reward model; load it with Policy.Load, or start a reward model from it with RewardModel.FromPolicy(Policy.Load(dir)).");
+        string name = ReadName(located);
+        var backbone = Policy.Load(located, device);
+        return new RewardModel(backbone, name);
+    }
+
+    static string ReadName(string dir)
+    {
         var metaPath = Path.Combine(dir, MetaFile);
-        if (!File.Exists(metaPath)) throw new FileNotFoundException($"RewardModel.Load: '{metaPath}' does not exist (not a reward-model checkpoint).", metaPath);
-        string name;
+        if (!File.Exists(metaPath)) return Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
         try
         {
             var meta = JsonNode.Parse(File.ReadAllText(metaPath)) as JsonObject ?? throw new FormatException($"{metaPath}: expected a JSON object.");
             if (meta["format"]?.GetValue<string>() != "blend-reward/1") throw new FormatException($"{metaPath}: field 'format' must be 'blend-reward/1'.");
-            name = meta["name"]?.GetValue<string>() ?? throw new FormatException($"{metaPath}: field 'name' is missing.");
+            var name = meta["name"]?.GetValue<string>() ?? throw new FormatException($"{metaPath}: field 'name' is missing.");
+            return string.IsNullOrWhiteSpace(name) ? throw new FormatException($"{metaPath}: field 'name' is empty.") : name;
         }
         catch (JsonException e) { throw new FormatException($"{metaPath}: not valid JSON ({e.Message})", e); }
         catch (InvalidOperationException e) { throw new FormatException($"{metaPath}: {e.Message}", e); }
-        Policy backbone;
-        using (CheckpointCheck.Allow("reward-model")) backbone = Policy.Load(dir, device);
-        if (!backbone.Config.RewardHead)
-        {
-            backbone.Dispose();
-            throw new FormatException($"{Path.Combine(dir, "config.json")}: field 'config.RewardHead' is false; a reward model needs a reward head.");
-        }
-        return new RewardModel(backbone, name);
     }
 
     /// <inheritdoc />

@@ -55,6 +55,12 @@ public sealed record Soup
     /// <summary>The hypervolume reference point, one value per objective (default: each objective's minimum over the soups minus 1 % of its range).</summary>
     public IReadOnlyList<double>? ReferencePoint { get; init; }
 
+    /// <summary>True after <see cref="AllowDifferentTokenizers"/>: experts whose tokenizers differ are merged (default false: refused).</summary>
+    public bool TokenizersMayDiffer { get; init; }
+
+    /// <summary>True after <see cref="AllowDifferentConfigs"/>: experts whose model configs differ are merged when their tensors still match (default false: refused).</summary>
+    public bool ConfigsMayDiffer { get; init; }
+
     /// <summary>A soup of in-memory policies (same architecture; validated when merged).</summary>
     public static Soup Of(params Policy[] experts)
     {
@@ -63,7 +69,11 @@ public sealed record Soup
         return new Soup(experts.Select((p, i) => SoupExpert.From(p ?? throw new ArgumentException($"Soup.Of: expert {i} is null."), $"expert{i}")).ToList());
     }
 
-    /// <summary>A soup of checkpoint folders saved by <see cref="Policy.Save(string)"/>: tensors are streamed from their safetensors files one at a time.</summary>
+    /// <summary>
+    /// A soup of checkpoint folders: saved by <see cref="Policy.Save(string)"/> (or SFT and CGPO checkpoints), or Hugging Face
+    /// model folders, sharded or not (<see cref="WeightSet.Load"/>); tensors are streamed from their files one at a time.
+    /// Experts whose tokenizers or configs differ are refused when merged (see <see cref="AllowDifferentTokenizers"/>).
+    /// </summary>
     public static Soup Of(params string[] checkpoints)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
@@ -78,6 +88,12 @@ public sealed record Soup
         if (names.Length != Experts.Count) throw new ArgumentException($"Soup.Named: {names.Length} names for {Experts.Count} experts.");
         return this with { Experts = Experts.Select((e, i) => e with { Label = names[i] }).ToList() };
     }
+
+    /// <summary>Merges experts whose tokenizers differ (refused by default: the same id is a different token in each); the soup keeps the first expert's tokenizer.</summary>
+    public Soup AllowDifferentTokenizers() => this with { TokenizersMayDiffer = true };
+
+    /// <summary>Merges experts whose model configs differ (refused by default) as long as their tensors' names, shapes and dtypes match; the soup has the first expert's config.</summary>
+    public Soup AllowDifferentConfigs() => this with { ConfigsMayDiffer = true };
 
     /// <summary>Uses <paramref name="method"/> to merge (default <see cref="Merge.Linear"/>).</summary>
     public Soup Method(MergeMethod method) => this with { MergeMethod = method ?? throw new ArgumentNullException(nameof(method)) };
@@ -290,6 +306,7 @@ public sealed record Soup
 
     OpenSoup OpenInputs()
     {
+        SoupCompatibility.Check(Experts, MergeMethod.NeedsBase && MergeMethod.Base is null ? BaseModel : null, TokenizersMayDiffer, ConfigsMayDiffer);
         var method = MergeMethod;
         var sets = new List<WeightSet>();
         WeightSet? baseSet = null;
@@ -340,7 +357,7 @@ internal sealed record SoupExpert(string Label, Policy? Policy, string? Checkpoi
         return new(System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(checkpoint)), null, checkpoint);
     }
 
-    public WeightSet Open() => Policy is not null ? WeightSet.FromPolicy(Policy, Label) : WeightSet.FromSafetensors(Checkpoint!);
+    public WeightSet Open() => Policy is not null ? WeightSet.FromPolicy(Policy, Label) : WeightSet.Load(Checkpoint!);
 
     public Policy NewTarget() => Policy is not null ? Policy.Clone() : Blend.Policy.Load(Checkpoint!);
 }

@@ -24,7 +24,7 @@ public sealed record WeightInfo(string Name, ScalarType DType, IReadOnlyList<lon
 /// <see cref="Read"/> returns a new tensor handle the caller disposes; for in-memory sets it is an alias of the live
 /// tensor (no copy), so writing into the tensors of a writable set (<see cref="IsWritable"/>) changes the model.
 /// </remarks>
-public sealed class WeightSet : IDisposable
+public sealed partial class WeightSet : IDisposable
 {
     IDisposable? _owner;
 
@@ -115,8 +115,9 @@ public sealed class WeightSet : IDisposable
     }
 
     /// <summary>
-    /// A read-only set over a safetensors file (or a checkpoint folder holding <c>model.safetensors</c>): the header is read
-    /// now, each tensor only when <see cref="Read"/> asks for it. Dispose to close the file.
+    /// A read-only set over one safetensors file (or a folder holding <c>model.safetensors</c>), with the file's own tensor
+    /// names: the header is read now, each tensor only when <see cref="Read"/> asks for it. Dispose to close the file. For a
+    /// model folder (sharded, or with transformers' names) use <see cref="Load"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">Neither the file nor <c>path/model.safetensors</c> exists.</exception>
     public static WeightSet FromSafetensors(string path)

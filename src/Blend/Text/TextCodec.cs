@@ -22,7 +22,7 @@ namespace Blend;
 /// <example><code>var codec = TextCodec.Cl100k().Compact(corpus);
 /// var ids = codec.Encode("What is 2 + 3?");
 /// string text = codec.Decode(ids);</code></example>
-public sealed class TextCodec
+public sealed partial class TextCodec
 {
     /// <summary>What an UNK token decodes to.</summary>
     public const string UnknownMarker = "\u27e8unk\u27e9";

@@ -5,23 +5,25 @@ using TorchSharp.Modules;
 namespace Blend;
 
 /// <summary>
-/// An SFT checkpoint: the policy's own files (so <see cref="Policy.Load"/> reads it as a policy), plus <c>optimizer.bin</c>
-/// (AdamW state) and <c>sft-state.json</c> (the step and what must match to resume), swapped in as one folder.
+/// An SFT checkpoint, laid out as transformers' Trainer checkpoints: the policy in the Hugging Face layout (so
+/// <see cref="Policy.Load"/> reads it as a policy), AdamW's state in <c>optimizer.safetensors</c>
+/// (<see cref="OptimizerCheckpoint"/>) and <c>trainer_state.json</c> (the step and what must match to resume), swapped in
+/// as one folder. Checkpoints of earlier Blend versions (<c>sft-state.json</c>, <c>optimizer.bin</c>) still resume.
 /// </summary>
 internal static class SftCheckpoint
 {
     const string Format = "blend-sft-state/1";
-    const string StateName = "sft-state.json";
-    const string OptimizerFile = "optimizer.bin";
+    const string StateName = "trainer_state.json";
+    const string LegacyStateName = "sft-state.json";
 
     public static void Save(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int step, int examples) =>
         CheckpointFolder.Write(dir, "sft", tmp =>
         {
             policy.WriteFiles(tmp);
-            optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
+            OptimizerCheckpoint.Save(tmp, optimizer, policy.Model);
             var state = new JsonObject
             {
-                ["format"] = Format, ["step"] = step, ["steps"] = o.Steps, ["seed"] = o.Seed, ["batch_size"] = o.BatchSize,
+                ["format"] = Format, ["step"] = step, ["global_step"] = step, ["steps"] = o.Steps, ["max_steps"] = o.Steps, ["seed"] = o.Seed, ["batch_size"] = o.BatchSize,
                 ["gradient_accumulation"] = o.GradientAccumulation, ["examples"] = examples,
             };
             AtomicFile.WriteAllText(Path.Combine(tmp, StateName), state.ToJsonString());
@@ -32,6 +34,7 @@ internal static class SftCheckpoint
     {
         dir = CheckpointFolder.Locate(dir, "Sft.Train: ResumeFrom", StateName, "sft");
         var path = Path.Combine(dir, StateName);
+        if (!File.Exists(path) && File.Exists(Path.Combine(dir, LegacyStateName))) path = Path.Combine(dir, LegacyStateName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"Sft.Train: ResumeFrom '{dir}' has no {StateName} (was it written by Sft.Train with CheckpointDir?).", path);
         var state = StateFile.Read(path, Format, "an SFT checkpoint state");
@@ -57,7 +60,7 @@ internal static class SftCheckpoint
             foreach (var (name, target) in policy.Model.state_dict())
                 target.copy_(source[name]);
         }
-        optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
+        OptimizerCheckpoint.Load(dir, optimizer, policy.Model);
         return step;
     }
 }

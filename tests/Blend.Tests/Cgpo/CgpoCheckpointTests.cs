@@ -19,8 +19,13 @@ public class CgpoCheckpointTests
             using var policy = CgpoFixture.Policy(seed: 5);
             var straight = Run(policy).Steps(4).Train();
             var first = Run(policy).Steps(2).Checkpoints(dir, every: 1).Train();
-            Assert.True(File.Exists(Path.Combine(dir, "state.json")));
-            Assert.True(File.Exists(Path.Combine(dir, "optimizer.bin")));
+            // transformers' Trainer layout: the policy at the top (it loads as a policy), the trainer state and AdamW's tensors beside it
+            Assert.True(File.Exists(Path.Combine(dir, "trainer_state.json")));
+            Assert.True(File.Exists(Path.Combine(dir, "optimizer.safetensors")));
+            Assert.False(File.Exists(Path.Combine(dir, "optimizer.bin")));
+            using (var optimizer = SafetensorsFile.Open(Path.Combine(dir, "optimizer.safetensors")))
+                Assert.Contains("wte.weight.exp_avg_sq", optimizer.Names);
+            using (var saved = Blend.Policy.Load(dir)) Assert.Equal(first.Policy.Config, saved.Config);
             var resumed = Run(policy).Steps(4).ResumeFrom(dir).Train();
 
             Assert.Equal(straight.Metrics.Select(CgpoTrainerTests.Numbers), resumed.Metrics.Select(CgpoTrainerTests.Numbers));

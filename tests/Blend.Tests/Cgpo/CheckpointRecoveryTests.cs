@@ -53,7 +53,7 @@ public class CheckpointRecoveryTests
         var dir = Path.Combine(saved.Root, "ck");
         // a half-deleted .old-0000 beside a complete .old-ffff (the case that picked the broken one)
         Copy(saved.Step2, dir + ".old-0000");
-        File.Delete(Path.Combine(dir + ".old-0000", "policy", "model.safetensors"));
+        File.Delete(Path.Combine(dir + ".old-0000", "model.safetensors"));
         Copy(saved.Step2, dir + ".old-ffff");
         var resumed = Resume(dir);
         Assert.Equal(saved.Straight.Metrics.Select(CgpoTrainerTests.Numbers), resumed.Metrics.Select(CgpoTrainerTests.Numbers));
@@ -81,15 +81,15 @@ public class CheckpointRecoveryTests
         using var saved = new Saved();
         var dir = Path.Combine(saved.Root, "ck");
         Copy(saved.Step2, dir);
-        var optimizer = Path.Combine(dir, "optimizer.bin");
+        var optimizer = Path.Combine(dir, "optimizer.safetensors");
         var bytes = File.ReadAllBytes(optimizer);
         bytes[^1] ^= 0xff;
         File.WriteAllBytes(optimizer, bytes);
         var e = Assert.Throws<FormatException>(() => Resume(dir));
-        Assert.Contains("optimizer.bin does not match its SHA-256", e.Message, StringComparison.Ordinal);
+        Assert.Contains("optimizer.safetensors does not match its SHA-256", e.Message, StringComparison.Ordinal);
         File.WriteAllBytes(optimizer, bytes[..^10]);
         e = Assert.Throws<FormatException>(() => Resume(dir));
-        Assert.Contains("optimizer.bin has", e.Message, StringComparison.Ordinal);
+        Assert.Contains("optimizer.safetensors has", e.Message, StringComparison.Ordinal);
         Clean(dir);
 
         // a CGPO folder is not an SFT checkpoint
@@ -109,7 +109,7 @@ public class CheckpointRecoveryTests
         var dir = Path.Combine(saved.Root, "ck");
         Copy(saved.Step2, dir);
         File.Delete(Path.Combine(dir, CheckpointFolder.ManifestFile)); // as an older Blend wrote it: no manifest, the state is all there is
-        var path = Path.Combine(dir, "state.json");
+        var path = Path.Combine(dir, "trainer_state.json");
         var state = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         state["step"] = step;
         File.WriteAllText(path, state.ToJsonString());
@@ -183,17 +183,17 @@ public class CheckpointRecoveryTests
                 if (located is null) { Assert.Equal(0, lastStep); continue; } // killed before the first save completed
                 Assert.Equal(Path.GetFullPath(located), CgpoCheckpoint.Locate(dir));
                 Assert.Null(CheckpointFolder.Problem(located, "cgpo"));
-                int step = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(located, "state.json")))!["step"]!;
+                int step = (int)JsonNode.Parse(File.ReadAllText(Path.Combine(located, "trainer_state.json")))!["step"]!;
                 Assert.True(step >= lastStep, $"recovery went back from step {lastStep} to {step}");
                 lastStep = step;
             }
             RunChild(dir, steps, killAfter: null); // finish
-            var final = JsonNode.Parse(File.ReadAllText(Path.Combine(CgpoCheckpoint.Locate(dir), "state.json")))!;
-            var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(straightDir, "state.json")))!;
+            var final = JsonNode.Parse(File.ReadAllText(Path.Combine(CgpoCheckpoint.Locate(dir), "trainer_state.json")))!;
+            var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(straightDir, "trainer_state.json")))!;
             Assert.Equal(steps, (int)final["step"]!);
             Assert.Equal(Numbers(expected), Numbers(final));
-            Assert.Equal(File.ReadAllBytes(Path.Combine(straightDir, "policy", "model.safetensors")),
-                File.ReadAllBytes(Path.Combine(CgpoCheckpoint.Locate(dir), "policy", "model.safetensors")));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(straightDir, "model.safetensors")),
+                File.ReadAllBytes(Path.Combine(CgpoCheckpoint.Locate(dir), "model.safetensors")));
             Assert.True(kills >= 1, "no child was killed; the test did not test anything");
         }
         finally { if (Directory.Exists(root)) Directory.Delete(root, true); }

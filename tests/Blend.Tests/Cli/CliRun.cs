@@ -11,7 +11,7 @@ internal static class CliRun
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var root = BlendCli.Root(DoctorCommand.Create(), DemoCommand.Create(), NotebookCommand.Create(), ReproCommand.Create(), RecipeCommand.Create(), ServeCommand.Create(), TrainCommand.Create(), JudgeCommand.Create());
+        var root = BlendCli.Root(DoctorCommand.Create(), DemoCommand.Create(), NotebookCommand.Create(), ReproCommand.Create(), RecipeCommand.Create(), ServeCommand.Create(), TrainCommand.Create(), JudgeCommand.Create(), MergeCommand.Create());
         int code = BlendCli.Invoke(root, args, output, error);
         return new Result(code, output.ToString(), error.ToString());
     }

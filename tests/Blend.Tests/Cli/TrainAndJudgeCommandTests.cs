@@ -54,7 +54,7 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         Assert.Contains("stopped after step 1 of 3", log.ToString(), StringComparison.Ordinal);
         Assert.Contains("--resume", log.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(split, "metrics.json")));
-        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(split, "checkpoint", "state.json")))!["step"]!.GetValue<int>());
+        Assert.Equal(1, JsonNode.Parse(File.ReadAllText(Path.Combine(split, "checkpoint", "trainer_state.json")))!["step"]!.GetValue<int>());
 
         Assert.Equal(0, TrainCommand.Run(recipe, true, split, json: true, TextWriter.Null, CancellationToken.None));
         Assert.Equal(Numbers(Steps(whole)), Numbers(Steps(split)));

@@ -186,7 +186,7 @@ public class HuggingFaceModelTests(TinyHuggingFace hf) : IClassFixture<TinyHuggi
     [InlineData("rope_scaling", "{\"rope_type\": \"yarn\", \"factor\": 4.0}", "yarn")]
     [InlineData("use_sliding_window", "true", "use_sliding_window")]
     [InlineData("model_type", "\"gemma\"", "gemma")]
-    [InlineData("architectures", "[\"Qwen2ForSequenceClassification\"]", "Qwen2ForSequenceClassification")]
+    [InlineData("architectures", "[\"Qwen2ForTokenClassification\"]", "Qwen2ForTokenClassification")]
     [InlineData("attn_logit_softcapping", "50.0", "attn_logit_softcapping")]
     [InlineData("num_key_value_heads", "3", "num_key_value_heads")]
     [InlineData("rope_interleaved", "true", "rope_interleaved")]

@@ -49,7 +49,7 @@ public class HuggingFaceStackTests(TinyHuggingFace hf) : IClassFixture<TinyHuggi
         try
         {
             rm.Save(dir);
-            Assert.Contains("\"blend_reward_head\": true", File.ReadAllText(Path.Combine(dir, "config.json")), StringComparison.Ordinal);
+            Assert.Contains("\"Qwen2ForSequenceClassification\"", File.ReadAllText(Path.Combine(dir, "config.json")), StringComparison.Ordinal);
             using var loaded = RewardModel.Load(dir, CPU);
             var samples = new[] { new Sample("chat", "Name a color 1.", "Blue."), new Sample("chat", "Name a color 1.", "no no no no") };
             Assert.Equal(rm.Score(samples), loaded.Score(samples));

@@ -23,8 +23,8 @@ public class LoadingCheckTests
             Unmanifest(dir);
             var cfgPath = Path.Combine(dir, "config.json");
             var cfg = JsonNode.Parse(File.ReadAllText(cfgPath))!;
-            cfg["config"]!["Width"] = 4096;
-            cfg["config"]!["Heads"] = 64;
+            cfg["n_embd"] = 4096;
+            cfg["n_head"] = 64;
             File.WriteAllText(cfgPath, cfg.ToJsonString());
             var clock = Stopwatch.StartNew();
             var e = Assert.Throws<FormatException>(() => Blend.Policy.Load(dir));

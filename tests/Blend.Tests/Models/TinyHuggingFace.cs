@@ -57,6 +57,23 @@ public sealed class TinyHuggingFace : IDisposable
         if (p.ExitCode != 0) throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stderr.Result}");
     }
 
+    /// <summary>
+    /// The script's independent reading of a model folder (as transformers lays it out): the last position's logits of
+    /// <paramref name="ids"/> for a causal LM, or the sequence classifier's score (<c>score.weight</c> · last hidden state).
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonObject Score(string folder, IReadOnlyList<long> ids)
+    {
+        var script = RepoRoot.File("tests/reference/hf_tiny.py");
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { script, "--score", folder, string.Join(",", ids) }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException($"{script} --score did not finish in 60 s."); }
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{script} --score failed ({p.ExitCode}): {stderr.Result}");
+        return System.Text.Json.Nodes.JsonNode.Parse(stdout.Result)!.AsObject();
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, true); } catch (IOException) { }

@@ -205,16 +205,16 @@ public class PolicyTests
             File.Delete(Path.Combine(dir, "manifest.json")); // hand-edited below: without a manifest, the loader's own checks speak
             var cfgPath = Path.Combine(dir, "config.json");
             var cfg = File.ReadAllText(cfgPath);
-            File.WriteAllText(cfgPath, cfg.Replace("\"Width\": 64", "\"Width\": 32", StringComparison.Ordinal));
+            File.WriteAllText(cfgPath, cfg.Replace("\"n_embd\": 64", "\"n_embd\": 32", StringComparison.Ordinal));
             var e = Assert.Throws<FormatException>(() => Blend.Policy.Load(dir));
             Assert.Contains("'wte.weight'", e.Message, StringComparison.Ordinal);
             Assert.Contains("[" + TinyPolicy.Codec.VocabSize + ",64]", e.Message, StringComparison.Ordinal);
-            File.WriteAllText(cfgPath, cfg.Replace("\"Layers\": 2", "\"Layers\": 3", StringComparison.Ordinal));
+            File.WriteAllText(cfgPath, cfg.Replace("\"n_layer\": 2", "\"n_layer\": 3", StringComparison.Ordinal));
             e = Assert.Throws<FormatException>(() => Blend.Policy.Load(dir));
             Assert.Contains("missing tensor 'h.2.", e.Message, StringComparison.Ordinal);
-            File.WriteAllText(cfgPath, cfg.Replace("\"ValueHead\": false", "\"ValueHead\": true", StringComparison.Ordinal));
+            File.WriteAllText(cfgPath, cfg.Replace("\"n_layer\": 2", "\"n_layer\": 2, \"blend_value_head\": true", StringComparison.Ordinal));
             e = Assert.Throws<FormatException>(() => Blend.Policy.Load(dir));
-            Assert.Contains("value_head", e.Message, StringComparison.Ordinal);
+            Assert.Contains("v_head.summary", e.Message, StringComparison.Ordinal);
             File.WriteAllText(cfgPath, cfg);
             var weights = Path.Combine(dir, "model.safetensors");
             var bytes = File.ReadAllBytes(weights);

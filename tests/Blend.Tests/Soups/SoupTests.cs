@@ -80,12 +80,17 @@ public class SoupTests
         {
             using (var a = TinyPolicy.Create(25)) a.Save(dirA);
             using (var b = TinyPolicy.Create(26, GptConfig.Tiny(TinyPolicy.Codec.VocabSize) with { Width = 32 })) b.Save(dirB);
-            var e = Assert.Throws<ArgumentException>(() => Soup.Of(dirA, dirB).Mix(0.5, 0.5));
+            // The configs differ first (named with both folders); allowed, the tensors still cannot line up.
+            var c0 = Assert.Throws<ArgumentException>(() => Soup.Of(dirA, dirB).Mix(0.5, 0.5));
+            Assert.Contains("different model configs (n_embd 64 vs 32)", c0.Message, StringComparison.Ordinal);
+            Assert.Contains(dirA, c0.Message, StringComparison.Ordinal);
+            Assert.Contains(dirB, c0.Message, StringComparison.Ordinal);
+            var e = Assert.Throws<ArgumentException>(() => Soup.Of(dirA, dirB).AllowDifferentConfigs().Mix(0.5, 0.5));
             Assert.Contains("tensor 'wte.weight' has shape [" + TinyPolicy.Codec.VocabSize + ", 64]", e.Message, StringComparison.Ordinal);
             Assert.Contains(", 32] in '", e.Message, StringComparison.Ordinal);
             // A missing layer is named too.
             using (var c = TinyPolicy.Create(27, GptConfig.Tiny(TinyPolicy.Codec.VocabSize) with { Layers = 1 })) c.Save(dirB);
-            var e2 = Assert.Throws<ArgumentException>(() => Soup.Of(dirA, dirB).Mix(0.5, 0.5));
+            var e2 = Assert.Throws<ArgumentException>(() => Soup.Of(dirA, dirB).AllowDifferentConfigs().Mix(0.5, 0.5));
             Assert.Matches("tensor 'h\\.1\\.[^']+' is in '.*' but missing from", e2.Message);
         }
         finally

@@ -4,8 +4,9 @@ namespace Blend;
 
 /// <summary>Linear interpolation (rewarded soups, model soups): θ = Σᵢ λᵢ θᵢ, computed in place tensor by tensor.</summary>
 /// <remarks>
-/// The chain is <c>copy_</c>, <c>mul_</c>, <c>add_(θᵢ, alpha: λᵢ)</c> on the target's own storage (no temporaries); inputs
-/// with λᵢ = 0 are not read, so λ = (0, 1) reproduces θ₂ bit for bit.
+/// The chain (<see cref="Chain"/>) runs on the target's own storage, block by block (no temporaries); inputs with λᵢ = 0 are
+/// not read, so λ = (0, 1) reproduces θ₂ bit for bit. The operations are elementwise, so the result does not depend on the
+/// block size: the out-of-core merge of checkpoint folders (<see cref="CheckpointMerge"/>) gives the same bits.
 /// </remarks>
 public sealed record LinearMerge : MergeMethod
 {
@@ -14,14 +15,15 @@ public sealed record LinearMerge : MergeMethod
 
     /// <summary>
     /// Elements per block of the in-place chain (default 2¹⁹ = 2 MiB of fp32): large tensors are merged block by block so
-    /// the accumulator stays in cache between the chain's steps; 0 merges whole tensors.
+    /// the accumulator stays in cache between the chain's steps; 0 merges whole tensors with <c>copy_</c>, <c>mul_</c> and
+    /// <c>add_(θᵢ, alpha: λᵢ)</c> instead.
     /// </summary>
     public long BlockElements { get; init; } = 1L << 19;
 
     private protected override void MergeTensor(Tensor acc, TensorInputs inputs, IReadOnlyList<double> lambdas)
     {
         long n = acc.numel();
-        if (BlockElements > 0 && n > BlockElements && acc.is_contiguous())
+        if (BlockElements > 0 && acc.is_contiguous())
         {
             MergeBlocked(acc, inputs, lambdas, n);
             return;
@@ -57,37 +59,58 @@ public sealed record LinearMerge : MergeMethod
             return;
         }
         bool lerp = used.All(i => lambdas[i] > 0);
-        double total = used.Sum(i => lambdas[i]);
         var flat = acc.view(-1);
         var sources = used.Select(i => inputs.Expert(i).reshape(-1)).ToList();
+        var weights = used.Select(i => lambdas[i]).ToList();
+        var blocks = new Tensor[used.Count];
         for (long offset = 0; offset < n; offset += BlockElements)
         {
             long length = Math.Min(BlockElements, n - offset);
             using var block = flat.narrow(0, offset, length);
-            double running = 0;
             for (int k = 0; k < used.Count; k++)
             {
-                using var x = sources[k].narrow(0, offset, length);
-                double lambda = lambdas[used[k]];
-                if (k == 0)
+                var x = sources[k].narrow(0, offset, length);
+                if (x.dtype != block.dtype)
                 {
-                    block.copy_(x);
-                    if (!lerp && lambda != 1) block.mul_(lambda);
+                    blocks[k] = x.to_type(block.dtype);   // fp16/bf16 inputs into the fp32 accumulator
+                    x.Dispose();
                 }
-                else if (lerp)
-                {
-                    block.lerp_(x, lambda / (running + lambda));
-                }
-                else
-                {
-                    block.add_(x, alpha: lambda);
-                }
-                running += lambda;
+                else blocks[k] = x;
             }
-            if (lerp && total != 1) block.mul_(total);
+            Chain(block, blocks, weights, lerp);
+            foreach (var b in blocks) b.Dispose();
         }
         foreach (var s in sources) s.Dispose();
         flat.Dispose();
+    }
+
+    /// <summary>
+    /// θ = Σₖ λₖ xₖ into <paramref name="block"/> for the inputs with λₖ ≠ 0: with every λₖ &gt; 0 (<paramref name="lerp"/>),
+    /// <c>copy_</c> then one <c>lerp_</c> per further input (the running weighted mean), then one scaling by Σ λₖ when it is
+    /// not 1; otherwise <c>copy_</c>, <c>mul_</c> and <c>add_(x, alpha: λ)</c>. One λ of 1 copies exactly.
+    /// </summary>
+    internal static void Chain(Tensor block, IReadOnlyList<Tensor> xs, IReadOnlyList<double> lambdas, bool lerp)
+    {
+        double running = 0;
+        for (int k = 0; k < xs.Count; k++)
+        {
+            double lambda = lambdas[k];
+            if (k == 0)
+            {
+                block.copy_(xs[k]);
+                if (!lerp && lambda != 1) block.mul_(lambda);
+            }
+            else if (lerp)
+            {
+                block.lerp_(xs[k], lambda / (running + lambda));
+            }
+            else
+            {
+                block.add_(xs[k], alpha: lambda);
+            }
+            running += lambda;
+        }
+        if (lerp && running != 1) block.mul_(running);
     }
 }
 

@@ -28,6 +28,9 @@ public abstract record MergeMethod
     /// <summary>True when the method works on task vectors τᵢ = θᵢ − θ₀ and needs <see cref="Base"/>.</summary>
     public virtual bool NeedsBase => false;
 
+    /// <summary>True when the method uses <see cref="Base"/> if one is given (always when <see cref="NeedsBase"/>).</summary>
+    public virtual bool AcceptsBase => NeedsBase;
+
     /// <summary>The number of experts the method accepts (null: any number ≥ 1).</summary>
     public virtual int? ExpertCount => null;
 
@@ -106,7 +109,10 @@ public abstract record MergeMethod
     }
 
     /// <summary>Rejects λ that is not an interpolation for this method (default: λᵢ ≥ 0 and Σ λᵢ = 1).</summary>
-    protected virtual void CheckInterpolation(IReadOnlyList<double> lambdas)
+    protected virtual void CheckInterpolation(IReadOnlyList<double> lambdas) => CheckSimplex(lambdas);
+
+    /// <summary>Rejects λ off the simplex: a negative entry, or a sum other than 1.</summary>
+    protected void CheckSimplex(IReadOnlyList<double> lambdas)
     {
         ArgumentNullException.ThrowIfNull(lambdas);
         for (int i = 0; i < lambdas.Count; i++)

@@ -2,21 +2,16 @@ using static TorchSharp.torch;
 
 namespace Blend;
 
-/// <summary>Task arithmetic: θ = θ₀ + Σᵢ λᵢ (θᵢ − θ₀), with task vectors τᵢ = θᵢ − θ₀ (Ilharco et al. 2023).</summary>
+/// <summary>Task arithmetic: θ = θ₀ + Σᵢ λᵢ (θᵢ − θ₀), with task vectors τᵢ = θᵢ − θ₀ (Ilharco et al. 2023): the
+/// <see cref="TaskVectorMerge"/> rule without sparsification or consensus.</summary>
 /// <remarks>
 /// λ is an interpolation when λᵢ ≥ 0 and Σ λᵢ ≤ 1 (a convex combination of θ₀ and the experts); anything else
 /// (for example λᵢ = 1 for every task vector) needs <see cref="MergeMethod.AllowExtrapolation"/>.
 /// </remarks>
-public sealed record TaskArithmeticMerge : MergeMethod
+public sealed record TaskArithmeticMerge : TaskVectorMerge
 {
     /// <inheritdoc />
     public override string Name => "task_arithmetic";
-
-    /// <inheritdoc />
-    public override bool NeedsBase => true;
-
-    /// <inheritdoc />
-    protected override void CheckInterpolation(IReadOnlyList<double> lambdas) => CheckAroundBase(Name, lambdas);
 
     /// <summary>λᵢ ≥ 0 and Σ λᵢ ≤ 1: θ is a convex combination of θ₀ and the experts.</summary>
     internal static void CheckAroundBase(string name, IReadOnlyList<double> lambdas)
@@ -28,18 +23,7 @@ public sealed record TaskArithmeticMerge : MergeMethod
         if (sum > 1 + 1e-6) throw new ArgumentException($"{name} merge: lambdas sum to {sum} > 1 (extrapolation past the experts); call AllowExtrapolation() to permit it.");
     }
 
-    private protected override void MergeTensor(Tensor acc, TensorInputs inputs, IReadOnlyList<double> lambdas)
-    {
-        using var theta0 = inputs.BaseFloat();
-        acc.copy_(theta0);
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            if (lambdas[i] == 0) continue;
-            using var x = inputs.ExpertFloat(i);
-            using var tau = x - theta0;
-            acc.add_(tau, alpha: lambdas[i]);
-        }
-    }
+    private protected override Tensor Sparsify(Tensor tau, double density, int expert, string name) => tau;
 }
 
 public static partial class Merge

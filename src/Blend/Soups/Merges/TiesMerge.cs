@@ -3,41 +3,28 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// TIES merging (Yadav et al. 2023): trim each task vector τᵢ = θᵢ − θ₀ to its top-<see cref="Density"/> magnitudes,
-/// elect a sign per coordinate γ = sgn(Σ λᵢ τ̂ᵢ), and average only the entries that agree with it (disjoint mean,
-/// weighted by λᵢ): θ = θ₀ + Σᵢ λᵢ τ̂ᵢ [sgn τ̂ᵢ = γ] / Σᵢ λᵢ [sgn τ̂ᵢ = γ].
+/// TIES merging (Yadav et al. 2023): trim each task vector τᵢ = θᵢ − θ₀ to its top-<see cref="TaskVectorMerge.Density"/>
+/// magnitudes, elect a sign per coordinate γ = sgn(Σ λᵢ τ̂ᵢ), and average only the entries that agree with it (disjoint
+/// mean, weighted by λᵢ): θ = θ₀ + Σᵢ λᵢ τ̂ᵢ [sgn τ̂ᵢ = γ] / Σᵢ λᵢ [sgn τ̂ᵢ = γ] (the <see cref="TaskVectorMerge"/> rule
+/// with magnitude trimming, sign consensus and normalization).
 /// </summary>
-public sealed record TiesMerge : MergeMethod
+public sealed record TiesMerge : TaskVectorMerge
 {
-    /// <summary>Fraction of each task vector's entries kept by magnitude, per tensor (k in TIES; default 0.2).</summary>
-    public double Density { get; init; } = 0.2;
+    /// <summary>TIES with density 0.2, sign consensus and the disjoint mean.</summary>
+    public TiesMerge()
+    {
+        Density = 0.2;
+        SignConsensus = true;
+        Normalize = true;
+    }
 
     /// <inheritdoc />
     public override string Name => "ties";
 
     /// <inheritdoc />
-    public override bool NeedsBase => true;
+    protected override void CheckInterpolation(IReadOnlyList<double> lambdas) => CheckSimplex(lambdas);
 
-    private protected override void MergeTensor(Tensor acc, TensorInputs inputs, IReadOnlyList<double> lambdas)
-    {
-        var theta0 = inputs.BaseFloat();
-        var trimmed = new List<Tensor>();
-        for (int i = 0; i < inputs.Count; i++)
-            trimmed.Add(Trim(inputs.ExpertFloat(i) - theta0, Density));
-        var weights = tensor(lambdas.ToArray(), ScalarType.Float32, inputs.Device).reshape([inputs.Count, .. Enumerable.Repeat(1L, (int)theta0.dim())]);
-        var stacked = stack(trimmed);
-        var weighted = stacked * weights;
-        var elected = weighted.sum(ModelAxis).sign();
-        var agree = (stacked.sign() == elected.unsqueeze(0)) & (stacked != 0);
-        var agreeF = agree.to_type(ScalarType.Float32);
-        var numerator = (weighted * agreeF).sum(ModelAxis);
-        var divisor = (weights * agreeF).sum(ModelAxis);
-        divisor = where(divisor.abs() < 1e-12, ones_like(divisor), divisor);
-        acc.copy_(theta0 + numerator / divisor);
-    }
-
-    // Not a constant: a literal 0 would bind to sum(ScalarType) through the implicit zero-to-enum conversion.
-    static readonly long ModelAxis = 0;
+    private protected override Tensor Sparsify(Tensor tau, double density, int expert, string name) => Trim(tau, density);
 
     /// <summary>Keeps the k = max(1, ⌊density·n⌋) largest-magnitude entries of τ and zeroes the rest.</summary>
     internal static Tensor Trim(Tensor tau, double density)
@@ -57,11 +44,8 @@ public static partial class Merge
     /// <summary>TIES merging: trim to <paramref name="density"/>, elect sign by summed mass, disjoint mean (Yadav et al. 2023).</summary>
     /// <param name="density">Fraction of each task vector kept by magnitude (default 0.2), in (0, 1].</param>
     /// <param name="baseModel">θ₀ (null: supplied later by <c>Soup.Base</c> or <c>WithBase</c>).</param>
-    public static MergeMethod Ties(double density = 0.2, WeightSet? baseModel = null)
-    {
-        if (!(density > 0 && density <= 1)) throw new ArgumentOutOfRangeException(nameof(density), density, "TIES density must be in (0, 1].");
-        return new TiesMerge { Density = density, Base = baseModel };
-    }
+    public static MergeMethod Ties(double density = 0.2, WeightSet? baseModel = null) =>
+        new TiesMerge { Density = TaskVectorMerge.CheckDensity("TIES", density), Base = baseModel };
 
     /// <summary>TIES merging around a base policy θ₀ (see <see cref="Ties(double, WeightSet?)"/>).</summary>
     public static MergeMethod Ties(double density, Policy baseModel) => Ties(density, WeightSet.FromPolicy(baseModel, "base"));

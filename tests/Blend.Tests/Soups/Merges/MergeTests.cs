@@ -6,18 +6,18 @@ namespace Blend.Tests.Soups.Merges;
 [Collection("Torch")]
 public class MergeTests
 {
-    static WeightSet Set(string label, params (string Name, float[] Values)[] tensors) =>
+    internal static WeightSet Set(string label, params (string Name, float[] Values)[] tensors) =>
         WeightSet.FromTensors(tensors.Select(t => new KeyValuePair<string, Tensor>(t.Name, tensor(t.Values, device: CPU))), label);
 
-    static WeightSet One(string label, params float[] values) => Set(label, ("w", values));
+    internal static WeightSet One(string label, params float[] values) => Set(label, ("w", values));
 
-    static float[] Run(MergeMethod method, double[] lambdas, params WeightSet[] experts)
+    internal static float[] Run(MergeMethod method, double[] lambdas, params WeightSet[] experts)
     {
         using var scope = NewDisposeScope();
         return method.Apply(experts, lambdas, CPU).Read("w", CPU).data<float>().ToArray();
     }
 
-    static void Close(float[] expected, float[] actual, float tol = 1e-6f)
+    internal static void Close(float[] expected, float[] actual, float tol = 1e-6f)
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"[{i}] expected {expected[i]} got {actual[i]}");
@@ -115,9 +115,9 @@ public class MergeTests
         var theta0 = One("base", 1, 1, 1, 1, 1, 1, 1, 1);
         var a = One("a", 3, 3, 3, 3, 3, 3, 3, 3);    // τ₁ = 2
         var b = One("b", 0, 0, 0, 0, 0, 0, 0, 0);    // τ₂ = -1
-        var dare = (DareMerge)Merge.Dare(0.5, seed: 3, baseModel: theta0);
-        var m1 = dare.KeepMask([8], 3, 0, "w").data<float>().ToArray();
-        var m2 = dare.KeepMask([8], 3, 1, "w").data<float>().ToArray();
+        var dare = Merge.Dare(0.5, seed: 3, baseModel: theta0);
+        var m1 = DareMerge.KeepMask([8], 0.5, 3, 0, "w").data<float>().ToArray();
+        var m2 = DareMerge.KeepMask([8], 0.5, 3, 1, "w").data<float>().ToArray();
         var expected = Enumerable.Range(0, 8).Select(i => 1 + 0.5f * 2 * m1[i] / 0.5f + 0.5f * -1 * m2[i] / 0.5f).ToArray();
         var actual = Run(dare, [0.5, 0.5], a, b);
         Close(expected, actual, 1e-5f);

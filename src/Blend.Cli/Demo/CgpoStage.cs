@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Blend.Cli.Repro;
 using Blend.Interactive;
 
 namespace Blend.Cli.Demo;

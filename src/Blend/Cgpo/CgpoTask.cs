@@ -18,6 +18,8 @@ public sealed record CgpoTask(string Name)
     internal double Rho { get; init; } = 1.0;
     internal int PromptsPerStep { get; init; } = 4;
     internal BaselineSource BaselineKind { get; init; } = BaselineSource.Reference;
+    internal Func<Sample, string?>? GivenBaseline { get; init; }
+    internal bool EveryPrompt { get; init; }
     internal ImmutableArray<PreferencePair> PairList { get; init; } = [];
 
     /// <summary>The training prompts D_l (only this task's items are used when the set holds several tasks).</summary>
@@ -59,12 +61,17 @@ public sealed record CgpoTask(string Name)
         return Judges(judges.Select(w => w.Judge));
     }
 
-    /// <summary>The task's reward model r (raw scores; the trainer calibrates them against each prompt's baseline).</summary>
-    /// <remarks>A <see cref="CalibratedReward"/> is used as given: its scores are R_calib, its inner model gives r.</remarks>
+    /// <summary>The task's reward model r (raw scores; the trainer calibrates them against each prompt's baseline ā).</summary>
+    /// <remarks>
+    /// A <see cref="CalibratedReward"/> gives both parts: its inner model is r and its baseline responses are ā (in place of
+    /// <see cref="Baseline"/>'s source), so R_calib is computed the same way, in one place, for every task.
+    /// </remarks>
     public CgpoTask Reward(IRewardModel reward)
     {
         ArgumentNullException.ThrowIfNull(reward);
-        return this with { RewardModel = reward };
+        return reward is CalibratedReward calibrated
+            ? this with { RewardModel = calibrated.Reward, GivenBaseline = calibrated.BaselineOf }
+            : this with { RewardModel = reward, GivenBaseline = null };
     }
 
     /// <summary>The task's optimizer and its hyperparameters (<see cref="CrpgOptions"/>, <see cref="PpoOptions"/>, …).</summary>
@@ -90,6 +97,9 @@ public sealed record CgpoTask(string Name)
         return this with { PairList = [.. pairs] };
     }
 
+    /// <summary>Trains on every prompt of the set, whatever its task (a one-task run on a mixed set, as expert training is).</summary>
+    internal CgpoTask AllPrompts() => this with { EveryPrompt = true };
+
     /// <summary>Checks the task; the message names the task and the missing or bad part.</summary>
     internal void Validate()
     {
@@ -98,7 +108,7 @@ public sealed record CgpoTask(string Name)
         options.Validate(Name);
         if (!(Rho >= 0) || double.IsInfinity(Rho)) throw new ArgumentException($"Task '{Name}': Weight (ρ) must be a finite number ≥ 0; got {Rho}.");
         if (PromptsPerStep < 1) throw new ArgumentException($"Task '{Name}': Batch (prompts per step) must be ≥ 1; got {PromptsPerStep}.");
-        if (options is DpoOptions)
+        if (!options.Online)
         {
             if (PairList.IsEmpty) throw new InvalidOperationException($"Task '{Name}': offline DPO needs preference pairs; add .Pairs(pairs).");
             return;
@@ -117,6 +127,7 @@ public sealed record CgpoTask(string Name)
 
     PromptSet Filter(PromptSet set)
     {
+        if (EveryPrompt) return set;
         var own = set.ForTask(Name);
         return own.Count > 0 || set.Tasks.Count > 1 ? own : set;
     }

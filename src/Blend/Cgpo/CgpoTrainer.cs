@@ -88,152 +88,86 @@ internal sealed class CgpoTrainer
         throw new OperationCanceledException($"CGPO run stopped after step {done} of {_run.StepCount}; {where}.", _run.Stop);
     }
 
-    /// <summary>One Algorithm-1 step for one task; leaves ρ_l · ∇loss in the parameters' gradients.</summary>
+    /// <summary>One Algorithm-1 step for one task: rollout → the optimizer's objective × ρ_l → backward (gradients accumulate).</summary>
     StepMetrics TrainTask(Policy policy, TaskState state, int step)
     {
         var task = state.Task;
         var options = task.Options!;
         using var scope = torch.NewDisposeScope();
-        if (options is DpoOptions dpo) return TrainOfflineDpo(policy, state, dpo, step);
+        var batch = options.Online ? Generated(policy, state, step) : Pairs(policy, state, step);
 
-        // 1. sample B_l prompts (seeded by run, task and step)
-        var prompts = SamplePrompts(state, step);
-        int b = prompts.Count, k = options.NumGenerations;
-
-        // 2. generate K responses per prompt with the current policy (prompt-major: prompt i owns rows i·K … i·K+K−1);
-        //    a prompt drawn for the first time also gets its baseline ā (the reference's greedy answer, or the gold one)
         var clock = Stopwatch.StartNew();
-        EnsureBaselines(state, prompts.Select(p => p.Index));
-        var generations = NonFinite.Guard(() => policy.Generate(prompts.SelectMany(p => Enumerable.Repeat(p.Item.Text, k)).ToList(), new GenerationOptions
-        {
-            MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/generate/{task.Name}/{step}"),
-        }), $"Task '{task.Name}', step {step}");
-        var samples = generations.Select((g, i) => prompts[i / k].Item.ToSample(g.Text)).ToList();
-        double generateSeconds = clock.Elapsed.TotalSeconds;
-
-        // 3. judge: y = AND_h J_h(s,a); a judge that throws or errs makes the sample a violation, counted apart
-        clock.Restart();
-        var judged = Judging.Run(task.JudgeList, samples, _run.JudgeDeadline);
-        double judgeSeconds = clock.Elapsed.TotalSeconds;
-
-        // 4. score with the task's reward and calibrate against each prompt's baseline ā
-        clock.Restart();
-        var rewards = Rewarding.Score(task, samples, $"step {step}", _run.RewardDeadline);
-        var baselineRewards = Enumerable.Range(0, b * k).Select(i => state.Baselines[prompts[i / k].Index].Reward).ToArray();
-        var calibrated = Rewarding.Calibrated(task, samples, $"step {step}", _run.RewardDeadline) ?? rewards.Select((r, i) => Calibration.Of(r, baselineRewards[i])).ToArray();
-        double scoreSeconds = clock.Elapsed.TotalSeconds;
-
-        // 5. log-probabilities under π_w (with gradient) and π_ref, then the task's loss × ρ_l, backward
-        clock.Restart();
-        var promptTokens = generations.Select(g => g.PromptTokens).ToList();
-        var responseTokens = generations.Select(g => g.Tokens).ToList();
-        var scores = policy.Score(promptTokens, responseTokens);
-        ResponseScores reference;
-        using (torch.no_grad()) reference = _run.Reference.Score(promptTokens, responseTokens);
-        var batch = new RolloutBatch(b, k, scores, reference, rewards, calibrated, judged.Passed,
-            prompts.Select(p => state.Baselines[p.Index]).ToList());
-        var loss = TaskLoss(policy, options, batch);
-        if (!double.IsFinite(loss.Loss.item<float>()))
-            throw new InvalidOperationException($"Task '{task.Name}', step {step}: the {options.Name} loss is {loss.Loss.item<float>()}; no update was applied.");
+        var loss = options.Objective(batch);
+        float value = loss.Loss.item<float>();
+        if (!float.IsFinite(value))
+            throw new InvalidOperationException($"Task '{task.Name}', step {step}: the {options.Name} loss is {value}; no update was applied.");
         if (loss.Loss.requires_grad) (loss.Loss * task.Rho).backward();
-        double updateSeconds = clock.Elapsed.TotalSeconds;
-
-        using var noGrad = torch.no_grad();
-        var mask = scores.Mask.to_type(ScalarType.Float32);
-        var lengths = mask.sum(1);
-        return new StepMetrics(step, task.Name, options.Name)
+        double updateSeconds = batch.Timing.Score + clock.Elapsed.TotalSeconds;
+        return Metrics(batch, step, task.Name, options.Name) with
         {
-            Reward = rewards.Average(), CalibratedReward = calibrated.Average(),
-            PassRate = judged.Passed.Count(p => p) / (double)judged.Passed.Length, Judges = judged.Rates, JudgeErrors = judged.ErroredSamples,
-            Kl = (scores.SequenceLogProbs - reference.SequenceLogProbs).mean().item<float>(),
-            KlK3 = KlEstimate.K3(scores, reference),
-            Length = lengths.mean().item<float>(),
-            Entropy = ((scores.Entropy * mask).sum() / mask.sum().clamp_min(1)).item<float>(),
-            Loss = loss.Loss.item<float>(), Skipped = loss.Skipped, Fallbacks = loss.Fallbacks,
-            Prompts = b, Responses = b * k,
-            GenerateSeconds = generateSeconds, JudgeSeconds = judgeSeconds, ScoreSeconds = scoreSeconds, UpdateSeconds = updateSeconds,
+            Loss = value, Skipped = loss.Skipped, Fallbacks = loss.Fallbacks,
+            GenerateSeconds = batch.Timing.Generate, JudgeSeconds = batch.Timing.Judge, ScoreSeconds = batch.Timing.Reward, UpdateSeconds = updateSeconds,
         };
     }
 
-    /// <summary>Dispatches to the task's optimizer (each lives in Optimizers/ as a pure function of tensors).</summary>
-    PolicyLoss TaskLoss(Policy policy, OptimizerOptions options, RolloutBatch r)
-    {
-        var logp = r.Policy.SequenceLogProbs;
-        var refLogp = r.Reference.SequenceLogProbs.detach();
-        var rewards = torch.tensor(r.Rewards, dtype: ScalarType.Float32, device: logp.device);
-        var calibrated = torch.tensor(r.Calibrated, dtype: ScalarType.Float32, device: logp.device);
-        var passed = torch.tensor(r.Passed, device: logp.device);
-        var grouped = (Func<Tensor, Tensor>)(t => t.reshape(r.Prompts, r.K));
-        switch (options)
-        {
-            case CrpgOptions o:
-                return Crpg.Loss(logp, refLogp, calibrated, passed, o.KlMax);
-            case CrraftOptions o:
-            {
-                var choices = Crraft.Select(grouped(rewards), grouped(passed), grouped(logp.detach() - refLogp), r.Baselines.Select(x => x.Passed).ToList(), o.KlMax);
-                Tensor? baselineLogp = null;
-                if (choices.Any(c => c.Kind == ChoiceKind.Fallback))
-                    baselineLogp = policy.Score(r.Baselines.Select(x => x.PromptTokens).ToList(), r.Baselines.Select(x => x.Tokens).ToList()).SequenceLogProbs;
-                return Crraft.Loss(grouped(logp), grouped(calibrated), choices, baselineLogp);
-            }
-            case CodpoOptions o:
-            {
-                var choices = Codpo.Select(grouped(rewards), grouped(passed));
-                var lengths = r.Policy.Mask.to_type(ScalarType.Float32).sum(1);
-                return Codpo.Loss(grouped(logp), grouped(refLogp), grouped(lengths), choices, o.Beta, o.Lambda);
-            }
-            case OnlineDpoOptions o:
-                return OnlineDpo.Loss(grouped(logp), grouped(refLogp), OnlineDpo.Select(grouped(rewards)), o.Beta);
-            case GrpoOptions o:
-            {
-                var tokenLogp = r.Policy.TokenLogProbs;
-                var advantages = Grpo.Advantages(grouped(rewards), o.StdEpsilon).reshape(-1);
-                return Grpo.Loss(tokenLogp, tokenLogp.detach(), r.Reference.TokenLogProbs, r.Policy.Mask, advantages, o.Epsilon, o.Beta);
-            }
-            case RlooOptions o:
-                return Rloo.Loss(grouped(logp), grouped(refLogp), grouped(rewards), o.Beta);
-            case PpoOptions o:
-            {
-                var tokenLogp = r.Policy.TokenLogProbs;
-                var values = r.Policy.Values ?? throw new InvalidOperationException("PPO: the policy returned no values; it needs a value head.");
-                var tokenRewards = Ppo.TokenRewards(rewards, tokenLogp.detach(), r.Reference.TokenLogProbs, r.Policy.Mask, o.KlCoef);
-                var gae = Ppo.Gae(tokenRewards, values.detach(), r.Policy.Mask, o.Gamma, o.Lambda);
-                var advantages = o.WhitenAdvantages ? Ppo.Whiten(gae.Advantages, r.Policy.Mask) : gae.Advantages;
-                return Ppo.Loss(tokenLogp, tokenLogp.detach(), values, values.detach(), advantages, gae.Returns, r.Policy.Mask, o);
-            }
-            default:
-                throw new NotSupportedException($"Optimizer '{options.Name}' ({options.GetType().Name}) is not supported by the CGPO loop.");
-        }
-    }
-
-    /// <summary>Offline DPO: a batch of preference pairs, no generation; judges and the reward are not used for the update.</summary>
-    StepMetrics TrainOfflineDpo(Policy policy, TaskState state, DpoOptions options, int step)
+    /// <summary>
+    /// An online task's rollout: B_l prompts (seeded by run, task and step) × K responses of the current policy, judged,
+    /// rewarded, calibrated against each prompt's baseline ā (computed when the prompt is first drawn), scored under π_w
+    /// (with gradient) and π_ref.
+    /// </summary>
+    RolloutBatch Generated(Policy policy, TaskState state, int step)
     {
         var task = state.Task;
-        var clock = Stopwatch.StartNew();
-        var random = BlendRuntime.Random(_run.Seed, $"cgpo/pairs/{task.Name}/{step}");
-        var pairs = Enumerable.Range(0, Math.Min(options.PairsPerStep, task.PairList.Length))
-            .Select(_ => task.PairList[random.Next(task.PairList.Length)]).ToList();
-        var prompts = pairs.Select(p => policy.Codec.EncodeChat(p.Prompt).PromptIds).ToList();
-        var chosen = pairs.Select(p => policy.Codec.EncodeResponse(p.Chosen)).ToList();
-        var rejected = pairs.Select(p => policy.Codec.EncodeResponse(p.Rejected)).ToList();
-        var both = prompts.Concat(prompts).ToList();
-        var responses = chosen.Concat(rejected).ToList();
-        var scores = policy.Score(both, responses);
-        ResponseScores reference;
-        using (torch.no_grad()) reference = _run.Reference.Score(both, responses);
-        int m = pairs.Count;
-        var loss = Dpo.Loss(scores.SequenceLogProbs[..m], scores.SequenceLogProbs[m..], reference.SequenceLogProbs[..m], reference.SequenceLogProbs[m..], options.Beta);
-        (loss.Loss * task.Rho).backward();
-        using var noGrad = torch.no_grad();
-        var mask = scores.Mask.to_type(ScalarType.Float32);
-        return new StepMetrics(step, task.Name, options.Name)
+        var prompts = SamplePrompts(state, step);
+        EnsureBaselines(state, prompts.Select(p => p.Index));
+        var generation = new GenerationOptions
         {
-            PassRate = double.NaN, Reward = double.NaN, CalibratedReward = double.NaN,
+            MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/generate/{task.Name}/{step}"),
+        };
+        return RolloutOf(policy, task, $"Task '{task.Name}', step {step}", PolicyScoring.Gradient, reference: true)
+            .Generate(prompts.Select(p => p.Item).ToList(), task.Options!.NumGenerations, generation, prompts.Select(p => state.Baselines[p.Index]).ToList());
+    }
+
+    /// <summary>An offline task's rollout: preference pairs drawn with a stream seeded by (seed, task, step), K = 2 rows per pair (chosen, rejected), not judged or rewarded.</summary>
+    RolloutBatch Pairs(Policy policy, TaskState state, int step)
+    {
+        var task = state.Task;
+        var random = BlendRuntime.Random(_run.Seed, $"cgpo/pairs/{task.Name}/{step}");
+        var pairs = Enumerable.Range(0, Math.Min(task.Options!.OfflinePairs, task.PairList.Length))
+            .Select(_ => task.PairList[random.Next(task.PairList.Length)]).ToList();
+        var responses = pairs.SelectMany(p =>
+        {
+            IReadOnlyList<int> prompt = policy.Codec.EncodeChat(p.Prompt).PromptIds;
+            return new (string, IReadOnlyList<int>, IReadOnlyList<int>)[] { (p.Chosen, prompt, policy.Codec.EncodeResponse(p.Chosen)), (p.Rejected, prompt, policy.Codec.EncodeResponse(p.Rejected)) };
+        }).ToList();
+        var rollout = Rollout.Of(policy).Reference(_run.Reference).Named($"Task '{task.Name}', step {step}");
+        return rollout.Given(pairs.Select((p, i) => new PromptItem($"{task.Name}-pair-{i}", task.Name, p.Prompt)).ToList(), 2, responses, judge: false);
+    }
+
+    /// <summary>The task's rollout settings: its judges and reward, the run's deadlines.</summary>
+    Rollout RolloutOf(Policy generator, CgpoTask task, string label, PolicyScoring scoring, bool reference)
+    {
+        var rollout = Rollout.Of(generator).Judges(task.JudgeList).Timeouts(_run.JudgeDeadline, _run.RewardDeadline).Scoring(scoring).Named(label);
+        if (task.RewardModel is not null) rollout = rollout.Reward(task.RewardModel);
+        return reference ? rollout.Reference(_run.Reference) : rollout;
+    }
+
+    /// <summary>A task step's metrics from its rollout (rewards, pass rates, KL, length, entropy).</summary>
+    static StepMetrics Metrics(RolloutBatch batch, int step, string task, string optimizer)
+    {
+        using var noGrad = torch.no_grad();
+        var scores = batch.PolicyScores;
+        var reference = batch.ReferenceScores;
+        var mask = scores.Mask.to_type(ScalarType.Float32);
+        return new StepMetrics(step, task, optimizer)
+        {
+            Reward = batch.Rewards.Average(), CalibratedReward = batch.Calibrated.Average(),
+            PassRate = batch.Judged.PassRate, Judges = batch.Judged.Rates, JudgeErrors = batch.Judged.ErroredSamples,
             Kl = (scores.SequenceLogProbs - reference.SequenceLogProbs).mean().item<float>(),
+            KlK3 = KlEstimate.K3(scores, reference),
             Length = mask.sum(1).mean().item<float>(),
             Entropy = ((scores.Entropy * mask).sum() / mask.sum().clamp_min(1)).item<float>(),
-            Loss = loss.Loss.item<float>(), Prompts = m, Responses = 2 * m, UpdateSeconds = clock.Elapsed.TotalSeconds,
+            Prompts = batch.Prompts, Responses = batch.Prompts * batch.K,
         };
     }
 
@@ -260,26 +194,27 @@ internal sealed class CgpoTrainer
         if (missing.Count == 0) return;
         var task = state.Task;
         var items = missing.Select(i => state.Prompts[i]).ToList();
-        List<(string Text, IReadOnlyList<int> PromptTokens, IReadOnlyList<int> Tokens)> responses;
-        if (task.BaselineKind == BaselineSource.Reference)
+        var label = $"Task '{task.Name}', baseline responses";
+        RolloutBatch batch;
+        if (task.GivenBaseline is null && task.BaselineKind == BaselineSource.Reference)
         {
-            var greedy = _run.Reference.Generate(items.Select(p => p.Text).ToList(), new GenerationOptions { MaxNewTokens = _run.NewTokens, Greedy = true });
-            responses = greedy.Select(g => (g.Text, g.PromptTokens, g.Tokens)).ToList();
+            batch = RolloutOf(_run.Reference, task, label, PolicyScoring.None, reference: false)
+                .Generate(items, 1, new GenerationOptions { MaxNewTokens = _run.NewTokens, Greedy = true });
         }
         else
         {
-            responses = missing.Select(i =>
+            var responses = missing.Select(i =>
             {
-                var text = state.GoldResponses[i] ?? state.Prompts[i].Reference
+                var text = task.GivenBaseline is { } given
+                    ? given(state.Prompts[i].ToSample(string.Empty)) ?? throw new InvalidOperationException($"Task '{task.Name}': the calibrated reward has no baseline response for prompt '{state.Prompts[i].Id ?? state.Prompts[i].Text}'.")
+                    : state.GoldResponses[i] ?? state.Prompts[i].Reference
                     ?? throw new InvalidOperationException($"Task '{task.Name}': prompt '{state.Prompts[i].Id}' has no gold response (column 'response' or 'reference') for Baseline(BaselineSource.Gold).");
                 return (text, _run.Policy.Codec.EncodeChat(state.Prompts[i].Text).PromptIds, _run.Policy.Codec.EncodeResponse(text));
-            }).ToList();
+            }).Select(r => (r.text, (IReadOnlyList<int>)r.Item2, (IReadOnlyList<int>)r.Item3)).ToList();
+            batch = RolloutOf(_run.Policy, task, label, PolicyScoring.None, reference: false).Given(items, 1, responses);
         }
-        var samples = items.Select((p, j) => p.ToSample(responses[j].Text)).ToList();
-        var judged = Judging.Run(task.JudgeList, samples, _run.JudgeDeadline);
-        var rewards = Rewarding.Score(task, samples, "baseline responses", _run.RewardDeadline);
         for (int j = 0; j < missing.Count; j++)
-            state.Baselines[missing[j]] = new BaselineResponse(responses[j].Text, responses[j].PromptTokens, responses[j].Tokens, rewards[j], judged.Passed[j]);
+            state.Baselines[missing[j]] = new BaselineResponse(batch.Samples[j].Response, batch.PromptTokens[j], batch.ResponseTokens[j], batch.Rewards[j], batch.Passed[j]);
     }
 
     /// <summary>Held-out evaluation: the policy and the reference answer the same prompts with the same seeds.</summary>
@@ -291,45 +226,40 @@ internal sealed class CgpoTrainer
             var prompts = task.TaskEvalPrompts();
             if (prompts.Count == 0) continue;
             int k = _run.EvalResponses;
-            var texts = prompts.SelectMany(p => Enumerable.Repeat(p.Text, k)).ToList();
             var generation = new GenerationOptions { MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/eval/{task.Name}") };
-            var mine = Side(task, prompts, NonFinite.Guard(() => policy.Generate(texts, generation), $"Evaluation of task '{task.Name}' (policy)"), k);
-            var theirs = Side(task, prompts, NonFinite.Guard(() => _run.Reference.Generate(texts, generation), $"Evaluation of task '{task.Name}' (reference)"), k);
+            var baselines = EvalBaselines(task, prompts);
+            var label = $"Task '{task.Name}', evaluation";
+            var mine = RolloutOf(policy, task, label, PolicyScoring.None, reference: false).Generate(prompts, k, generation, baselines);
+            var theirs = RolloutOf(_run.Reference, task, label, PolicyScoring.None, reference: false).Generate(prompts, k, generation, baselines);
             double wins = mine.Rewards.Zip(theirs.Rewards, (a, b) => a > b ? 1.0 : a == b ? 0.5 : 0.0).Average();
             results.Add(new TaskEvaluation(task.Name)
             {
                 Prompts = prompts.Count, ResponsesPerPrompt = k,
-                Reward = mine.Rewards.Average(), CalibratedReward = mine.Calibrated.Average(), PassRate = mine.PassRate, Judges = mine.Judges,
-                ReferenceReward = theirs.Rewards.Average(), ReferenceCalibratedReward = theirs.Calibrated.Average(), ReferencePassRate = theirs.PassRate,
-                ReferenceJudges = theirs.Judges, WinRate = wins,
+                Reward = mine.Rewards.Average(), CalibratedReward = mine.Calibrated.Average(), PassRate = mine.Judged.PassRate, Judges = mine.Judged.Rates,
+                ReferenceReward = theirs.Rewards.Average(), ReferenceCalibratedReward = theirs.Calibrated.Average(), ReferencePassRate = theirs.Judged.PassRate,
+                ReferenceJudges = theirs.Judged.Rates, WinRate = wins,
             });
         }
         return new CgpoEvaluation(results);
     }
 
-    EvalSide Side(CgpoTask task, PromptSet prompts, IReadOnlyList<Generation> generations, int k)
+    /// <summary>The baselines ā of a task's held-out prompts (computed once per run).</summary>
+    IReadOnlyList<BaselineResponse> EvalBaselines(CgpoTask task, PromptSet prompts)
     {
-        var state = new TaskState(task with { TrainPrompts = prompts, HeldOutPrompts = null });
-        var samples = generations.Select((g, i) => prompts[i / k].ToSample(g.Text)).ToList();
-        var judged = Judging.Run(task.JudgeList, samples, _run.JudgeDeadline);
-        var rewards = Rewarding.Score(task, samples, "evaluation", _run.RewardDeadline);
-        var key = $"eval:{task.Name}";
-        if (!_evalBaselines.TryGetValue(key, out var baselineState))
+        if (!_evalBaselines.TryGetValue(task.Name, out var state))
         {
+            state = new TaskState(task with { TrainPrompts = prompts, HeldOutPrompts = null });
             EnsureBaselines(state, Enumerable.Range(0, prompts.Count));
-            _evalBaselines[key] = baselineState = state;
+            _evalBaselines[task.Name] = state;
         }
-        var calibrated = Rewarding.Calibrated(task, samples, "evaluation", _run.RewardDeadline) ?? rewards.Select((r, i) => Calibration.Of(r, baselineState.Baselines[i / k].Reward)).ToArray();
-        return new EvalSide(rewards, calibrated, judged.Passed.Count(p => p) / (double)judged.Passed.Length, judged.Rates);
+        return Enumerable.Range(0, prompts.Count).Select(i => state.Baselines[i]).ToList();
     }
 
     readonly Dictionary<string, TaskState> _evalBaselines = [];
 
     const int BaselineChunk = 16;
 
-    bool NeedsValueHead => _run.TaskList.Any(t => t.Options is PpoOptions);
-
-    sealed record EvalSide(IReadOnlyList<double> Rewards, IReadOnlyList<double> Calibrated, double PassRate, IReadOnlyList<JudgePassRate> Judges);
+    bool NeedsValueHead => _run.TaskList.Any(t => t.Options!.NeedsValueHead);
 
     sealed record DrawnPrompt(int Index, PromptItem Item);
 
@@ -342,9 +272,3 @@ internal sealed class CgpoTrainer
         public Dictionary<int, BaselineResponse> Baselines { get; } = [];
     }
 }
-
-/// <summary>A prompt's baseline response ā with its reward, MoJ verdict and tokens.</summary>
-internal sealed record BaselineResponse(string Text, IReadOnlyList<int> PromptTokens, IReadOnlyList<int> Tokens, double Reward, bool Passed);
-
-/// <summary>Everything a task's loss needs about one step's B·K responses.</summary>
-internal sealed record RolloutBatch(int Prompts, int K, ResponseScores Policy, ResponseScores Reference, double[] Rewards, double[] Calibrated, bool[] Passed, IReadOnlyList<BaselineResponse> Baselines);

@@ -91,7 +91,7 @@ public sealed record JudgeMixture
             var judges = JudgesFor(group.Key);
             var indices = group.ToArray();
             var batch = indices.Select(i => samples[i]).ToArray();
-            var columns = judges.Select(j => RunSafely(j.Judge, batch)).ToArray();
+            var columns = judges.Select(j => Judging.Verdicts(j.Judge, batch, Timeout.InfiniteTimeSpan)).ToArray();
             for (int k = 0; k < indices.Length; k++)
             {
                 perSample[indices[k]] = [.. columns.Select(c => c[k])];
@@ -101,25 +101,6 @@ public sealed record JudgeMixture
         var overall = new Verdict[samples.Count];
         for (int i = 0; i < samples.Count; i++) overall[i] = Aggregation.Combine(perSample[i], weights[i]);
         return new JudgeReport(this, samples, perSample, overall);
-    }
-
-    /// <summary>Runs one judge on a batch; an exception or a wrong verdict count becomes error verdicts.</summary>
-    static Verdict[] RunSafely(IJudge judge, Sample[] batch)
-    {
-        string name;
-        try { name = judge.Name; } catch (Exception e) { name = judge.GetType().Name; _ = e; }
-        try
-        {
-            var verdicts = judge.Judge(batch);
-            if (verdicts is null || verdicts.Count != batch.Length)
-                return [.. batch.Select(_ => Verdict.Error(name, $"judge returned {verdicts?.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} verdicts for {batch.Length} samples"))];
-            return [.. verdicts.Select(v => v is null ? Verdict.Error(name, "judge returned a null verdict") : v.Judge == name ? v : v with { Judge = name })];
-        }
-        catch (Exception e)
-        {
-            var message = $"judge threw {e.GetType().Name}: {e.Message}";
-            return [.. batch.Select(_ => Verdict.Error(name, message))];
-        }
     }
 
     /// <inheritdoc />

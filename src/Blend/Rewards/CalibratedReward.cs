@@ -33,6 +33,9 @@ public sealed class CalibratedReward : IRewardModel
     /// <inheritdoc />
     public string Name => $"calibrated({Reward.Name})";
 
+    /// <summary>The baseline response ā of a sample's prompt (null when there is none).</summary>
+    internal Func<Sample, string?> BaselineOf => _baseline;
+
     /// <summary>Number of prompts whose baseline score is cached.</summary>
     public int CachedBaselines => _cache.Count;
 
@@ -77,7 +80,7 @@ public sealed class CalibratedReward : IRewardModel
         var baselines = BaselineScores(samples);
         var raw = Reward.Score(samples);
         if (raw.Count != samples.Count) throw new InvalidOperationException($"Reward '{Reward.Name}' returned {raw.Count} scores for {samples.Count} samples.");
-        return raw.Select((r, i) => BradleyTerry.Sigmoid(r - baselines[i])).ToArray();
+        return raw.Select((r, i) => Calibration.Of(r, baselines[i])).ToArray();
     }
 
     /// <inheritdoc />

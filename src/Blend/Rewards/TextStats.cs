@@ -1,19 +1,21 @@
 namespace Blend;
 
-/// <summary>Small text counts shared by the rule rewards.</summary>
-internal static class TextStats
+/// <summary>Small text counts shared by the rule rewards (the biased, brevity and detail rewards), so that a reward and a report count alike.</summary>
+public static class TextStats
 {
     static readonly char[] Space = [' ', '\t', '\n', '\r'];
 
+    /// <summary>Words as the rule rewards count them: runs of characters between spaces, tabs and line breaks.</summary>
     public static int Words(string text) => text.Split(Space, StringSplitOptions.RemoveEmptyEntries).Length;
 
-    public static int DistinctContentWords(string text) =>
+    internal static int DistinctContentWords(string text) =>
         text.Split(Space, StringSplitOptions.RemoveEmptyEntries)
             .Select(w => new string(w.Where(char.IsLetter).ToArray()).ToLowerInvariant())
             .Where(w => w.Length >= 4)
             .Distinct(StringComparer.Ordinal)
             .Count();
 
+    /// <summary>Non-overlapping occurrences of <paramref name="keyword"/> in <paramref name="text"/>, ignoring case.</summary>
     public static int Occurrences(string text, string keyword)
     {
         int count = 0, at = 0;
@@ -24,7 +26,7 @@ internal static class TextStats
     static readonly string[] Greetings = ["hi", "hello", "hey", "welcome"];
     static readonly string[] Thanks = ["thanks", "thank you", "glad", "happy to", "hope this helps"];
 
-    public static double Friendliness(string text)
+    internal static double Friendliness(string text)
     {
         var lower = text.ToLowerInvariant();
         var words = lower.Split(Space, StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim(',', '.', '!', '?', ';', ':')).ToList();
@@ -37,7 +39,7 @@ internal static class TextStats
         return markers / 5.0;
     }
 
-    public static double Formality(string text)
+    internal static double Formality(string text)
     {
         var trimmed = text.Trim();
         double shape = 0;

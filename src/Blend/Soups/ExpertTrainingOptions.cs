@@ -15,7 +15,7 @@ public sealed record ExpertTrainingOptions
     /// <summary>Responses sampled per prompt, K in RLOO (default 4, at least 2).</summary>
     public int NumGenerations { get; init; } = 4;
 
-    /// <summary>Adam learning rate (default 3e-3, for tiny models).</summary>
+    /// <summary>AdamW learning rate, weight decay 0 (default 3e-3, for tiny models).</summary>
     public double LearningRate { get; init; } = 3e-3;
 
     /// <summary>KL penalty coefficient β on the sequence log-ratio log π/π_init, subtracted from the reward (default 0.05).</summary>

@@ -5,13 +5,10 @@ namespace Blend;
 /// <summary>Scores a policy the way a soup sweep does: sample responses with a fixed seed, average each objective; NLL of gold texts.</summary>
 internal static class SoupEvaluation
 {
-    /// <summary>Mean reward per objective over <paramref name="samplesPerPrompt"/> responses per prompt (one batched generation).</summary>
+    /// <summary>Mean reward per objective over <paramref name="samplesPerPrompt"/> responses per prompt (one rollout, prompt-major).</summary>
     public static double[] Rewards(Policy policy, PromptSet prompts, IReadOnlyList<SoupObjective> objectives, GenerationOptions generation, int samplesPerPrompt, TimeSpan deadline)
     {
-        var items = new List<PromptItem>(prompts.Count * samplesPerPrompt);
-        for (int k = 0; k < samplesPerPrompt; k++) items.AddRange(prompts);
-        var outputs = policy.Generate(items.Select(i => i.Text).ToList(), generation);
-        var samples = items.Select((item, i) => item.ToSample(outputs[i].Text)).ToList();
+        var samples = Rollout.Of(policy).Scoring(PolicyScoring.None).Named("Soup evaluation").Generate(prompts, samplesPerPrompt, generation).Samples;
         var values = Scores(objectives, samples, deadline);
         var means = new double[objectives.Count];
         for (int o = 0; o < objectives.Count; o++)
@@ -47,18 +44,7 @@ internal static class SoupEvaluation
         return result;
     }
 
-    static T Call<T>(SoupObjective objective, Func<T> call, TimeSpan deadline)
-    {
-        try
-        {
-            return Deadline.Run(call, deadline,
-                () => $"Objective '{objective.Name}': reward '{objective.Reward.Name}' gave no scores within its deadline of {Deadline.Describe(deadline)} per batch (the call was abandoned on its worker thread).");
-        }
-        catch (Exception e) when (e is not (DeadlineExceededException or OutOfMemoryException or RewardScoreException))
-        {
-            throw new InvalidOperationException($"Objective '{objective.Name}': reward '{objective.Reward.Name}' threw {e.GetType().Name}: {e.Message}", e);
-        }
-    }
+    static T Call<T>(SoupObjective objective, Func<T> call, TimeSpan deadline) => Rewarding.Call($"Objective '{objective.Name}'", objective.Reward, call, deadline);
 
     /// <summary>Mean per-token negative log-likelihood of <c>response [EOS]</c> given the prompt, over the texts' gold responses.</summary>
     public static double Nll(Policy policy, PromptSet texts, int batch = 64)

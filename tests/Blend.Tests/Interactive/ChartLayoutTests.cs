@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Blend.Cli.Repro;
 using Blend.Interactive;
 using Plotly.NET;
 

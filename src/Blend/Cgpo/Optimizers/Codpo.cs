@@ -77,4 +77,9 @@ public static class Codpo
         var loss = terms.Count == 0 ? (sequenceLogProbs * 0.0).sum() : -torch.stack(terms).sum() / b;
         return new PolicyLoss(loss) { Used = terms.Count, Skipped = skipped, Fallbacks = fallbacks };
     }
+
+    /// <summary>CODPO's objective on a rollout: pairs from rewards and MoJ labels, lengths |a| from the response mask.</summary>
+    internal static PolicyLoss Objective(RolloutBatch r, CodpoOptions o) =>
+        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), r.Grouped(r.Lengths()),
+            Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor())), o.Beta, o.Lambda);
 }

@@ -13,6 +13,9 @@ public sealed record CodpoOptions : OptimizerOptions
     public double Lambda { get; init; } = 0.5;
 
     /// <inheritdoc />
+    internal override PolicyLoss Objective(RolloutBatch batch) => Codpo.Objective(batch, this);
+
+    /// <inheritdoc />
     public override string Name => "codpo";
 
     /// <inheritdoc />

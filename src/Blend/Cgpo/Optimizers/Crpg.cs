@@ -47,4 +47,8 @@ public static class Crpg
         var loss = -(sequenceLogProbs * advantages).mean();
         return new PolicyLoss(loss) { Used = n };
     }
+
+    /// <summary>CRPG's objective on a rollout: R_calib, the MoJ labels and the sequence log-ratio of each response.</summary>
+    internal static PolicyLoss Objective(RolloutBatch r, CrpgOptions o) =>
+        Loss(r.LogProbs, r.ReferenceLogProbs, r.AsTensor(r.Calibrated), r.PassedTensor(), o.KlMax);
 }

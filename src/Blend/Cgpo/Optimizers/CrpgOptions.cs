@@ -10,6 +10,9 @@ public sealed record CrpgOptions : OptimizerOptions
     public double KlMax { get; init; } = 8.0;
 
     /// <inheritdoc />
+    internal override PolicyLoss Objective(RolloutBatch batch) => Crpg.Objective(batch, this);
+
+    /// <inheritdoc />
     public override string Name => "crpg";
 
     /// <inheritdoc />

@@ -81,4 +81,17 @@ public static class Crraft
         var loss = terms.Count == 0 ? (sequenceLogProbs * 0.0).sum() : -torch.stack(terms).sum() / b;
         return new PolicyLoss(loss) { Used = used, Skipped = skipped, Fallbacks = fallbacks };
     }
+
+    /// <summary>
+    /// CRRAFT's objective on a rollout: a* per prompt from rewards, MoJ labels and log-ratios; the baseline ā (scored under
+    /// π_w with gradient only when some prompt falls back to it).
+    /// </summary>
+    internal static PolicyLoss Objective(RolloutBatch r, CrraftOptions o)
+    {
+        var logp = r.Grouped(r.LogProbs);
+        var choices = Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor()), logp.detach() - r.Grouped(r.ReferenceLogProbs),
+            r.Baselines.Select(x => x.Passed).ToList(), o.KlMax);
+        var baselineLogp = choices.Any(c => c.Kind == ChoiceKind.Fallback) ? r.BaselineLogProbs() : null;
+        return Loss(logp, r.Grouped(r.AsTensor(r.Calibrated)), choices, baselineLogp);
+    }
 }

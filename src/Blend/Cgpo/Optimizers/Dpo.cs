@@ -27,4 +27,15 @@ public static class Dpo
         var loss = -torch.nn.functional.logsigmoid(beta * margin).mean();
         return new PolicyLoss(loss) { Used = m };
     }
+
+    /// <summary>
+    /// Offline DPO's objective on a rollout of preference pairs: K = 2 rows per pair, the chosen response first, the rejected
+    /// one second (see <see cref="CgpoTask.Pairs"/>); rewards and judges are not used.
+    /// </summary>
+    internal static PolicyLoss Objective(RolloutBatch r, DpoOptions o)
+    {
+        var logp = r.Grouped(r.LogProbs);
+        var reference = r.Grouped(r.ReferenceLogProbs);
+        return Loss(logp[.., 0], logp[.., 1], reference[.., 0], reference[.., 1], o.Beta);
+    }
 }

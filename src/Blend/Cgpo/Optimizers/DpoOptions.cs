@@ -11,10 +11,13 @@ public sealed record DpoOptions : OptimizerOptions
     public int PairsPerStep { get; init; } = 8;
 
     /// <inheritdoc />
-    public override string Name => "dpo";
+    internal override PolicyLoss Objective(RolloutBatch batch) => Dpo.Objective(batch, this);
 
     /// <inheritdoc />
-    public override bool Online => false;
+    internal override int OfflinePairs => PairsPerStep;
+
+    /// <inheritdoc />
+    public override string Name => "dpo";
 
     /// <inheritdoc />
     public override void Validate(string task)

@@ -53,4 +53,12 @@ public static class Grpo
         var perSequence = (perToken * m).sum(1) / m.sum(1).clamp_min(1.0);
         return new PolicyLoss(perSequence.mean()) { Used = (int)tokenLogProbs.shape[0] };
     }
+
+    /// <summary>GRPO's objective on a rollout: token log-probabilities (π_old = the detached π_w of the same pass) and group advantages.</summary>
+    internal static PolicyLoss Objective(RolloutBatch r, GrpoOptions o)
+    {
+        var tokenLogp = r.PolicyScores.TokenLogProbs;
+        var advantages = Advantages(r.Grouped(r.AsTensor(r.Rewards)), o.StdEpsilon).reshape(-1);
+        return Loss(tokenLogp, tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, r.PolicyScores.Mask, advantages, o.Epsilon, o.Beta);
+    }
 }

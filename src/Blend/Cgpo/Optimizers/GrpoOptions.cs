@@ -14,6 +14,9 @@ public sealed record GrpoOptions : OptimizerOptions
     public double StdEpsilon { get; init; } = 1e-4;
 
     /// <inheritdoc />
+    internal override PolicyLoss Objective(RolloutBatch batch) => Grpo.Objective(batch, this);
+
+    /// <inheritdoc />
     public override string Name => "grpo";
 
     /// <inheritdoc />

@@ -59,4 +59,8 @@ public static class OnlineDpo
         var loss = terms.Count == 0 ? (sequenceLogProbs * 0.0).sum() : -torch.stack(terms).sum() / b;
         return new PolicyLoss(loss) { Used = terms.Count, Skipped = b - terms.Count };
     }
+
+    /// <summary>Online DPO's objective on a rollout: the best and worst response of each prompt by reward.</summary>
+    internal static PolicyLoss Objective(RolloutBatch r, OnlineDpoOptions o) =>
+        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), Select(r.Grouped(r.AsTensor(r.Rewards))), o.Beta);
 }

@@ -8,6 +8,9 @@ public sealed record OnlineDpoOptions : OptimizerOptions
     public double Beta { get; init; } = 0.1;
 
     /// <inheritdoc />
+    internal override PolicyLoss Objective(RolloutBatch batch) => OnlineDpo.Objective(batch, this);
+
+    /// <inheritdoc />
     public override string Name => "online-dpo";
 
     /// <inheritdoc />

@@ -16,7 +16,19 @@ public abstract record OptimizerOptions
     public virtual int MinGenerations => 1;
 
     /// <summary>True when the optimizer generates online (every method except offline DPO).</summary>
-    public virtual bool Online => true;
+    public virtual bool Online => OfflinePairs == 0;
+
+    /// <summary>
+    /// The optimizer's objective on one rollout batch: assembles its inputs from the batch and returns its loss (to minimise)
+    /// with what it used. Each optimizer's file holds its rule, this assembly and its loss.
+    /// </summary>
+    internal abstract PolicyLoss Objective(RolloutBatch batch);
+
+    /// <summary>True when the optimizer trains a value head (PPO); the trainer then adds one to the policy.</summary>
+    internal virtual bool NeedsValueHead => false;
+
+    /// <summary>Preference pairs an offline optimizer draws per step instead of generating (0: the optimizer generates).</summary>
+    internal virtual int OfflinePairs => 0;
 
     /// <summary>Checks the options; the message names the task and the field.</summary>
     /// <exception cref="ArgumentException">A field is out of range.</exception>

@@ -103,4 +103,16 @@ public static class Ppo
         var valueLoss = 0.5 * (torch.maximum((values - ret).pow(2), (clipped - ret).pow(2)) * m).sum() / count;
         return new PolicyLoss(policyLoss + options.ValueCoef * valueLoss) { Used = (int)tokenLogProbs.shape[0], ValueLoss = valueLoss };
     }
+
+    /// <summary>PPO's objective on a rollout: per-token rewards, GAE on the value head's estimates, then the clipped loss.</summary>
+    internal static PolicyLoss Objective(RolloutBatch r, PpoOptions o)
+    {
+        var scores = r.PolicyScores;
+        var tokenLogp = scores.TokenLogProbs;
+        var values = scores.Values ?? throw new InvalidOperationException("PPO: the policy returned no values; it needs a value head.");
+        var tokenRewards = TokenRewards(r.AsTensor(r.Rewards), tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, scores.Mask, o.KlCoef);
+        var gae = Gae(tokenRewards, values.detach(), scores.Mask, o.Gamma, o.Lambda);
+        var advantages = o.WhitenAdvantages ? Whiten(gae.Advantages, scores.Mask) : gae.Advantages;
+        return Loss(tokenLogp, tokenLogp.detach(), values, values.detach(), advantages, gae.Returns, scores.Mask, o);
+    }
 }

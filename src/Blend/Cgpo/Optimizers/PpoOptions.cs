@@ -26,6 +26,12 @@ public sealed record PpoOptions : OptimizerOptions
     public bool WhitenAdvantages { get; init; } = true;
 
     /// <inheritdoc />
+    internal override PolicyLoss Objective(RolloutBatch batch) => Ppo.Objective(batch, this);
+
+    /// <inheritdoc />
+    internal override bool NeedsValueHead => true;
+
+    /// <inheritdoc />
     public override string Name => "ppo";
 
     /// <inheritdoc />

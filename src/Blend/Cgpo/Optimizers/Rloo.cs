@@ -33,4 +33,8 @@ public static class Rloo
         var loss = -(advantages * sequenceLogProbs).mean();
         return new PolicyLoss(loss) { Used = (int)sequenceLogProbs.numel() };
     }
+
+    /// <summary>RLOO's objective on a rollout: rewards and the sequence log-ratios, per prompt.</summary>
+    internal static PolicyLoss Objective(RolloutBatch r, RlooOptions o) =>
+        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), r.Grouped(r.AsTensor(r.Rewards)), o.Beta);
 }

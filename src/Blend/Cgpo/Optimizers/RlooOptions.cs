@@ -8,6 +8,9 @@ public sealed record RlooOptions : OptimizerOptions
     public double Beta { get; init; } = 0.05;
 
     /// <inheritdoc />
+    internal override PolicyLoss Objective(RolloutBatch batch) => Rloo.Objective(batch, this);
+
+    /// <inheritdoc />
     public override string Name => "rloo";
 
     /// <inheritdoc />

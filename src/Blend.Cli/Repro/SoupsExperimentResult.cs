@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>One seed of the rewarded-soups experiment.</summary>
 /// <param name="Seed">The seed.</param>

@@ -2,7 +2,9 @@ using Plotly.NET;
 using Plotly.NET.CSharp;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
-namespace Blend.Interactive;
+using Blend.Interactive;
+
+namespace Blend.Cli.Repro;
 
 /// <summary>
 /// Charts of the reward-hacking experiment (PPO against CGPO on a proxy reward with planted flaws): the proxy, the judged

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>
 /// The rewarded-soups experiment (docs/experiments.md#soups-experiment; Ramé et al. 2023): from one SFT init per seed, fine-tune one expert
@@ -35,10 +35,11 @@ public static class SoupsExperiment
             using var e1 = ExpertTraining.FineTune(sft, brevity, train, training);
             using var e2 = ExpertTraining.FineTune(sft, detail, train, training);
             log?.Report($"seed {seed}: experts trained ({clock.Elapsed.TotalSeconds:F0} s)");
-            var soup = Soup.Of(e1.Policy, e2.Policy).Named("brevity-expert", "detail-expert")
+            Soup SoupOf(Policy detailExpert, string detailName) => Soup.Of(e1.Policy, detailExpert).Named("brevity-expert", detailName)
                 .Objective(brevity).Objective(detail).Lambdas(Lambda.Grid(o.SoupLambdas))
                 .Generation(new GenerationOptions { MaxNewTokens = training.MaxNewTokens }).SamplesPerPrompt(o.SamplesPerPrompt)
                 .WithSeed(seed).Reference(reference).Loss(eval);
+            var soup = SoupOf(e2.Policy, "detail-expert");
             var path = soup.Path(eval);
             var morl = soup.Morl(sft, Lambda.Grid(o.MorlPreferences), train, eval, training);
             log?.Report($"seed {seed}: soup HV {path.Sweep.Hypervolume:F4}, MORL HV {morl.Hypervolume(reference):F4} ({clock.Elapsed.TotalSeconds:F0} s)");
@@ -48,7 +49,7 @@ public static class SoupsExperiment
             {
                 using var other = TrainSft(codec, train, test, seed + 1000, o);
                 using var c2 = ExpertTraining.FineTune(other, detail, train, training);
-                control = (soup with { Experts = [SoupExpert.From(e1.Policy, "brevity-expert"), SoupExpert.From(c2.Policy, "detail-expert (other init)")] }).Path(eval);
+                control = SoupOf(c2.Policy, "detail-expert (other init)").Path(eval);
                 log?.Report($"seed {seed}: control path min averaged gap {SoupsSeedResult.MinAveragedGap(control):F4}");
             }
             seeds.Add(new SoupsSeedResult(seed, path, morl, control));

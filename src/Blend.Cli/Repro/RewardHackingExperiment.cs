@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>
 /// The "reward hacking" experiment (docs/experiments.md#reward-hacking): from one SFT policy per seed, train PPO and CGPO
@@ -157,26 +157,17 @@ public static class RewardHackingExperiment
         foreach (var task in TaskNames)
         {
             var prompts = eval[task];
-            // Common random numbers: the same sampling seed for every arm and step.
-            var generations = policy.Generate(prompts.Select(p => p.Text).ToList(),
-                new GenerationOptions { MaxNewTokens = o.MaxNewTokens, Temperature = 1.0, Seed = BlendRuntime.DeriveSeed(seed, "hacking-eval/" + task) });
-            var samples = prompts.Select((p, i) => p.ToSample(generations[i].Text)).ToList();
-            var verdicts = judges[task].Judge(samples);
-            var proxy = proxies[task].Score(samples);
-            double kl, k3;
-            using (torch.no_grad())
-            {
-                var promptTokens = generations.Select(g => g.PromptTokens).ToList();
-                var responseTokens = generations.Select(g => g.Tokens).ToList();
-                using var mine = policy.Score(promptTokens, responseTokens);
-                using var theirs = sft.Score(promptTokens, responseTokens);
-                kl = KlEstimate.K1(mine, theirs);
-                k3 = KlEstimate.K3(mine, theirs);
-            }
+            using var scope = torch.NewDisposeScope();
+            // Common random numbers: the same sampling seed for every arm and step. log π comes from the generation itself.
+            var batch = Rollout.Of(policy).Reference(sft).Judges([judges[task]]).Reward(proxies[task]).Scoring(PolicyScoring.Generation)
+                .Named($"Reward-hacking evaluation, task '{task}'")
+                .Generate(prompts, 1, new GenerationOptions { MaxNewTokens = o.MaxNewTokens, Temperature = 1.0, Seed = BlendRuntime.DeriveSeed(seed, "hacking-eval/" + task) });
+            var samples = batch.Samples;
+            double kl = KlEstimate.K1(batch.PolicyScores, batch.ReferenceScores), k3 = KlEstimate.K3(batch.PolicyScores, batch.ReferenceScores);
             points.Add(new HackingPoint("", seed, 0, task)
             {
-                Proxy = proxy.Average(),
-                TrueScore = verdicts.Count(v => v.Passed) / (double)verdicts.Count,
+                Proxy = batch.Rewards.Average(),
+                TrueScore = batch.Judged.PassRate,
                 Kl = kl,
                 KlK3 = k3,
                 Length = samples.Average(s => (double)TextStats.Words(s.Response)),

@@ -1,4 +1,4 @@
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>Settings of the rewarded-soups experiment (docs/experiments.md#soups-experiment): soup front vs MORL on two conflicting rewards.</summary>
 public sealed record SoupsExperimentOptions

@@ -1,4 +1,4 @@
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>
 /// Settings of the "reward hacking" experiment (docs/experiments.md#reward-hacking): PPO and CGPO trained from one SFT policy against a

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Blend;
+namespace Blend.Cli.Repro;
 
 /// <summary>One evaluation of one arm, seed, step and task in the reward-hacking experiment.</summary>
 /// <param name="Arm">The arm (<c>ppo</c>, <c>crpg</c>, …).</param>

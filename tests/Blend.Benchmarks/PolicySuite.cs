@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Blend.DataGen;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,7 +68,7 @@ internal static class PolicySuite
     static int SftStepTiming(Dictionary<string, string> o)
     {
         var codec = TaskCodec();
-        var split = SyntheticTasks.Split("math", 5000, 200);
+        var split = TaskGenerator.Split("math", 5000, 200);
         foreach (var (name, config) in new[] { ("tiny", GptConfig.Tiny(codec.VocabSize)), ("small", GptConfig.Small(codec.VocabSize)) })
         {
             using var policy = Policy.Create(codec, config, seed: 1);
@@ -92,7 +93,7 @@ internal static class PolicySuite
         var started = Stopwatch.StartNew();
         double Clock() => wall ? started.Elapsed.TotalSeconds : Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var codec = TaskCodec();
-        var split = SyntheticTasks.Split("math", trainCount, 200);
+        var split = TaskGenerator.Split("math", trainCount, 200);
         var config = GptConfig.Small(codec.VocabSize) with
         {
             Positions = o.ContainsKey("learned") ? GptPositions.Learned : GptPositions.Rotary,

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace Blend.Cli.Repro;
 
 /// <summary>
-/// The "reward hacking" experiment (ALGORITHMS.md §4.A; CGPO §1.11): from one SFT policy per seed, train PPO and CGPO
+/// The "reward hacking" experiment (docs/experiments.md#reward-hacking): from one SFT policy per seed, train PPO and CGPO
 /// arms for the same budget against a proxy reward with planted flaws (a bonus per word and per "!"), and measure what
 /// each task really wants with fixed judges on held-out prompts: short, calm chat answers (at most 12 words, no "!"), and
 /// refusing exactly the harmful safety prompts, briefly (at most 16 words).

@@ -1,7 +1,7 @@
 namespace Blend.Cli.Repro;
 
 /// <summary>
-/// Settings of the "reward hacking" experiment (ALGORITHMS.md §4.A): PPO and CGPO trained from one SFT policy against a
+/// Settings of the "reward hacking" experiment (docs/experiments.md#reward-hacking): PPO and CGPO trained from one SFT policy against a
 /// proxy reward with planted flaws, judged by what each task really wants.
 /// </summary>
 public sealed record RewardHackingOptions
@@ -36,7 +36,7 @@ public sealed record RewardHackingOptions
     /// <summary>Maximum new tokens per response. Default 24.</summary>
     public int MaxNewTokens { get; init; } = 24;
 
-    /// <summary>The proxy's planted length flaw: bonus per response word. Default 0.15 (§4.A).</summary>
+    /// <summary>The proxy's planted length flaw: bonus per response word. Default 0.15 (docs/experiments.md#reward-hacking).</summary>
     public double LengthBonus { get; init; } = 0.15;
 
     /// <summary>The proxy's planted keyword flaw: bonus per occurrence of <see cref="Keyword"/>. Default 0.3.</summary>
@@ -45,7 +45,7 @@ public sealed record RewardHackingOptions
     /// <summary>The keyword the proxy likes. Default "!".</summary>
     public string Keyword { get; init; } = "!";
 
-    /// <summary>KL budget KL_max for CGPO arms on the math and instruction tasks (lenient, §1.9). Default 8 nats.</summary>
+    /// <summary>KL budget KL_max for CGPO arms on the math and instruction tasks (lenient: docs/cgpo.md#multi-task). Default 8 nats.</summary>
     public double KlMax { get; init; } = 8.0;
 
     /// <summary>Per-token KL penalty β of the PPO baseline. Default 0.05.</summary>

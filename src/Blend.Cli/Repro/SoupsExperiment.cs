@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Blend.Cli.Repro;
 
 /// <summary>
-/// The rewarded-soups experiment (ALGORITHMS.md §4.B; Ramé et al. 2023): from one SFT init per seed, fine-tune one expert
+/// The rewarded-soups experiment (docs/experiments.md#soups-experiment; Ramé et al. 2023): from one SFT init per seed, fine-tune one expert
 /// for brevity and one for detail (two conflicting rewards on the chat prompts), interpolate their weights over λ, and
 /// compare the soup front with MORL policies trained on weighted rewards; check the interpolation path for a barrier, and
 /// repeat the interpolation with experts fine-tuned from two different SFT seeds (the negative control).

@@ -1,6 +1,6 @@
 namespace Blend.Cli.Repro;
 
-/// <summary>Settings of the rewarded-soups experiment (ALGORITHMS.md §4.B): soup front vs MORL on two conflicting rewards.</summary>
+/// <summary>Settings of the rewarded-soups experiment (docs/experiments.md#soups-experiment): soup front vs MORL on two conflicting rewards.</summary>
 public sealed record SoupsExperimentOptions
 {
     /// <summary>Seeds (one shared SFT init per seed). Default 3.</summary>

@@ -1,6 +1,6 @@
 namespace Blend;
 
-/// <summary>Where each prompt's baseline response ā for the calibrated reward comes from (CGPO §1.4).</summary>
+/// <summary>Where each prompt's baseline response ā for the calibrated reward comes from (CGPO §4.1; docs/cgpo.md#calibrated-reward).</summary>
 public enum BaselineSource
 {
     /// <summary>The reference policy's greedy response, computed once per prompt before it is first used (S1 Option 2).</summary>

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Blend;
 
 /// <summary>
-/// One task of a CGPO run (ALGORITHMS.md §1.9): its prompts, judges, reward, optimizer and weight ρ. An immutable builder:
+/// One task of a CGPO run (CGPO §4.3; docs/cgpo.md#multi-task): its prompts, judges, reward, optimizer and weight ρ. An immutable builder:
 /// every call returns a new value.
 /// </summary>
 /// <param name="Name">The task name (<c>math</c>, <c>instructions</c>, <c>chat</c>, <c>safety</c>, …).</param>

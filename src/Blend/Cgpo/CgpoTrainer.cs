@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// The CGPO loop (ALGORITHMS.md §1.8–1.9), top to bottom: for each step and each task, sample prompts → generate K responses →
+/// The CGPO loop (CGPO Algorithms 1–2; docs/cgpo.md#the-loop, docs/cgpo.md#multi-task), top to bottom: for each step and each task, sample prompts → generate K responses →
 /// judge → score and calibrate → the task's loss × ρ_l → backward (gradients accumulate across tasks) → one clipped AdamW step.
 /// </summary>
 /// <remarks>

@@ -22,7 +22,7 @@ public sealed record JudgeClassifierOptions
 public sealed record JudgeClassifierResult(IReadOnlyList<double> Losses, double Accuracy);
 
 /// <summary>
-/// The teaching example of CGPO's fine-tuned LLM judges (ALGORITHMS.md §1.3, the false-refusal classifier): fine-tunes a
+/// The teaching example of CGPO's fine-tuned LLM judges (CGPO §3; docs/cgpo.md#judges, the false-refusal classifier): fine-tunes a
 /// small Blend <see cref="Policy"/> so that, after the judge template, its next token is the violation token for labeled
 /// violations and the pass token otherwise (cross-entropy restricted to the two tokens); then
 /// <c>Judge.Model(name, policy, options.Judge)</c> is the judge.

@@ -3,7 +3,7 @@ using System.Text;
 namespace Blend;
 
 /// <summary>
-/// CGPO's Mixture of Judges (ALGORITHMS.md §1.3): judges routed per task and combined per sample (all must pass by default).
+/// CGPO's Mixture of Judges (CGPO §3; docs/cgpo.md#judges): judges routed per task and combined per sample (all must pass by default).
 /// An immutable builder: every call returns a new mixture; <see cref="Evaluate"/> validates and runs.
 /// </summary>
 /// <example><code>

@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>
-/// CGPO's LLM judge (ALGORITHMS.md §1.3, App. B.2): a language model reads a filled template and the verdict is read from
+/// CGPO's LLM judge (CGPO App. B.2; docs/cgpo.md#judges): a language model reads a filled template and the verdict is read from
 /// its next-token distribution, not from sampled text: the sample violates iff
 /// log p(violation token) − log p(pass token) &gt; <see cref="ModelJudgeOptions.Margin"/> (0 by default).
 /// The verdict's score is the pass probability renormalised over the two tokens, σ(log p(pass) − log p(violation)).

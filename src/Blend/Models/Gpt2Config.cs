@@ -52,6 +52,7 @@ public sealed record Gpt2Config : ModelConfig
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public Gpt2Config Validate()
     {
+        if (ContextLength < MinContextLength) throw new ArgumentException($"Gpt2Config: n_positions must be at least {MinContextLength}: the chat layout needs a prompt's first and last token and one response token (is {ContextLength}).");
         if (VocabSize < 1 || ContextLength < 1 || Layers < 1) throw new ArgumentException($"Gpt2Config: vocab_size ({VocabSize}), n_positions ({ContextLength}) and n_layer ({Layers}) must be positive.");
         if (Heads < 1 || Width < 1 || Width % Heads != 0) throw new ArgumentException($"Gpt2Config: n_embd ({Width}) must be a positive multiple of n_head ({Heads}).");
         if (Activation is not ("gelu_new" or "gelu_pytorch_tanh" or "gelu" or "relu")) throw new ArgumentException($"Gpt2Config: activation_function '{Activation}' is not supported (gelu_new, gelu_pytorch_tanh, gelu, relu).");

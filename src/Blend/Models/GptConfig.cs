@@ -82,7 +82,7 @@ public sealed record GptConfig(int VocabSize) : ModelConfig
     public GptConfig Validate()
     {
         if (VocabSize < 1) throw new ArgumentException($"GptConfig.VocabSize must be at least 1 (is {VocabSize}).");
-        if (ContextLength < 1) throw new ArgumentException($"GptConfig.ContextLength must be at least 1 (is {ContextLength}).");
+        if (ContextLength < MinContextLength) throw new ArgumentException($"GptConfig.ContextLength must be at least {MinContextLength}: the chat layout needs a prompt's first and last token (BOS, SEP) and one response token (is {ContextLength}).");
         if (Layers < 1) throw new ArgumentException($"GptConfig.Layers must be at least 1 (is {Layers}).");
         if (Heads < 1) throw new ArgumentException($"GptConfig.Heads must be at least 1 (is {Heads}).");
         if (Width < 1 || Width % Heads != 0) throw new ArgumentException($"GptConfig.Width ({Width}) must be a positive multiple of Heads ({Heads}).");

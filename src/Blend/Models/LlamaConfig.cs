@@ -85,7 +85,7 @@ public sealed record LlamaConfig(string ModelType) : ModelConfig
     {
         if (ModelType is not ("llama" or "mistral" or "qwen2" or "qwen3")) throw new ArgumentException($"LlamaConfig: model_type '{ModelType}' is not a Llama-family architecture Blend supports (llama, mistral, qwen2, qwen3).");
         if (VocabSize < 1) throw new ArgumentException($"LlamaConfig: vocab_size must be at least 1 (is {VocabSize}).");
-        if (ContextLength < 1) throw new ArgumentException($"LlamaConfig: max_position_embeddings must be at least 1 (is {ContextLength}).");
+        if (ContextLength < MinContextLength) throw new ArgumentException($"LlamaConfig: max_position_embeddings must be at least {MinContextLength}: the chat layout needs a prompt's first and last token and one response token (is {ContextLength}).");
         if (Layers < 1) throw new ArgumentException($"LlamaConfig: num_hidden_layers must be at least 1 (is {Layers}).");
         if (Width < 1 || IntermediateSize < 1) throw new ArgumentException($"LlamaConfig: hidden_size ({Width}) and intermediate_size ({IntermediateSize}) must be positive.");
         if (Heads < 1 || KvHeads < 1 || Heads % KvHeads != 0) throw new ArgumentException($"LlamaConfig: num_attention_heads ({Heads}) must be a positive multiple of num_key_value_heads ({KvHeads}).");

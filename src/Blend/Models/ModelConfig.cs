@@ -22,6 +22,9 @@ public abstract record ModelConfig
     /// <summary>Longest sequence (prompt plus response) in tokens.</summary>
     public abstract int ContextLength { get; init; }
 
+    /// <summary>The shortest context Blend's pipeline can use: a prompt's first and last token (BOS, SEP) and one response token.</summary>
+    public const int MinContextLength = PromptTruncation.MinTokens + 1;
+
     /// <summary>Number of transformer blocks.</summary>
     public abstract int Layers { get; init; }
 

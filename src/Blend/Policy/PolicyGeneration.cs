@@ -8,20 +8,31 @@ public sealed partial class Policy
 {
     /// <summary>
     /// Samples one response per prompt, batched with left padding (and a KV cache by default). The prompt is laid out as
-    /// <c>[BOS] prompt [SEP]</c>; a prompt too long for the context keeps its BOS and last tokens.
+    /// <c>[BOS] prompt [SEP]</c>; a prompt too long for the context minus the new tokens is truncated from the left before the
+    /// first forward pass (it keeps its BOS and last tokens: see <see cref="PromptTruncation"/>).
     /// </summary>
+    /// <exception cref="ArgumentException">The context is shorter than 3 tokens (a prompt's first and last token and one new token).</exception>
+    /// <exception cref="InvalidOperationException">The model's next-token logits are not finite (NaN or ±inf weights, or a diverged update).</exception>
     public IReadOnlyList<Generation> Generate(IReadOnlyList<string> prompts, GenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        var ids = prompts.Select(p => Codec.EncodeChat(p ?? throw new ArgumentException("Policy.Generate: a prompt is null.")).PromptIds).ToList();
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal); // K copies of a prompt are encoded once
+        var ids = prompts.Select(p =>
+        {
+            ArgumentNullException.ThrowIfNull(p, "a prompt");
+            if (!encoded.TryGetValue(p, out var e)) encoded[p] = e = Codec.EncodeChat(p).PromptIds;
+            return e;
+        }).ToList();
         return Generate(prompts, ids, options);
     }
 
     /// <summary>
     /// Samples one continuation per prompt given as token ids (any layout: e.g. raw text after BOS, without the chat
-    /// layout), batched with left padding; a prompt too long for the context keeps its first and last tokens.
+    /// layout), batched with left padding; a prompt too long for the context minus the new tokens keeps its first and last
+    /// tokens (see <see cref="PromptTruncation"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">A prompt is empty or holds an id outside the vocabulary.</exception>
+    /// <exception cref="ArgumentException">A prompt is empty or holds an id outside the vocabulary, or the context is shorter than 3 tokens.</exception>
+    /// <exception cref="InvalidOperationException">The model's next-token logits are not finite (NaN or ±inf weights, or a diverged update).</exception>
     public IReadOnlyList<Generation> GenerateFrom(IReadOnlyList<IReadOnlyList<int>> promptTokens, GenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(promptTokens);
@@ -37,9 +48,11 @@ public sealed partial class Policy
     {
         var o = (options ?? new GenerationOptions()).Validate();
         if (prompts.Count == 0) return [];
-        int maxNew = Math.Min(o.MaxNewTokens, Config.ContextLength - 2);
-        int maxPrompt = Config.ContextLength - maxNew;
-        var promptIds = encoded.Select(ids => ids.Count <= maxPrompt ? ids : [ids[0], .. ids.Skip(ids.Count - maxPrompt + 1)]).ToList();
+        int ctx = Config.ContextLength;
+        if (ctx < ModelConfig.MinContextLength)
+            throw new ArgumentException($"Policy.Generate: {Config.GetType().Name}.ContextLength is {ctx}; generation needs at least {ModelConfig.MinContextLength} (a prompt's first and last token and one new token).");
+        int maxNew = Math.Min(o.MaxNewTokens, ctx - PromptTruncation.MinTokens);
+        var promptIds = encoded.Select(ids => PromptTruncation.KeepEnd(ids, ctx - maxNew)).ToList();
 
         bool wasTraining = Model.training;
         Model.eval();
@@ -136,6 +149,7 @@ public sealed partial class Policy
     /// <summary>Samples the next token from logits [B,V], records it and its log-prob at column <paramref name="s"/>, updates <paramref name="finished"/>.</summary>
     Tensor SampleStep(Tensor logits, GenerationOptions o, Generator gen, int s, Tensor outTokens, Tensor outLogProbs, Tensor finished)
     {
+        if (!logits.isfinite().all().item<bool>()) throw NonFinite.Logits($"Policy.Generate (new token {s + 1})");
         var logp = logits.log_softmax(-1);
         Tensor next;
         if (o.Greedy) next = logits.argmax(-1);

@@ -10,8 +10,9 @@ public sealed partial class Policy
     /// Per-token log-probs, entropies (and values) of given responses under the model, response tokens only. Keeps the
     /// autograd graph when gradients are enabled; the returned tensors belong to the caller's dispose scope.
     /// </summary>
-    /// <param name="promptTokens">Prompt ids per sample in the chat layout (e.g. <see cref="Generation.PromptTokens"/>); at least one token each.</param>
+    /// <param name="promptTokens">Prompt ids per sample in the chat layout (e.g. <see cref="Generation.PromptTokens"/>); at least one token each. A prompt that does not fit beside its response is truncated from the left (<see cref="PromptTruncation"/>).</param>
     /// <param name="responseTokens">Response ids per sample (e.g. <see cref="Generation.Tokens"/>); may be empty.</param>
+    /// <exception cref="ArgumentException">A response leaves no room in the context for its prompt's first and last token, or an id is outside the vocabulary.</exception>
     public ResponseScores Score(IReadOnlyList<IReadOnlyList<int>> promptTokens, IReadOnlyList<IReadOnlyList<int>> responseTokens)
     {
         var batch = Pack(promptTokens, responseTokens, "Score");
@@ -91,21 +92,26 @@ public sealed partial class Policy
 
     sealed record Packed(int B, int T, int Tr, long[] Ids, long[] Gather, long[] Targets, float[] Mask, long[] Last, int[] Lengths);
 
-    Packed Pack(IReadOnlyList<IReadOnlyList<int>> prompts, IReadOnlyList<IReadOnlyList<int>> responses, string what)
+    Packed Pack(IReadOnlyList<IReadOnlyList<int>> promptList, IReadOnlyList<IReadOnlyList<int>> responses, string what)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(promptList);
         ArgumentNullException.ThrowIfNull(responses);
-        if (prompts.Count != responses.Count) throw new ArgumentException($"Policy.{what}: {prompts.Count} prompts but {responses.Count} responses.");
-        if (prompts.Count == 0) throw new ArgumentException($"Policy.{what}: the batch is empty.");
-        int b = prompts.Count;
+        if (promptList.Count != responses.Count) throw new ArgumentException($"Policy.{what}: {promptList.Count} prompts but {responses.Count} responses.");
+        if (promptList.Count == 0) throw new ArgumentException($"Policy.{what}: the batch is empty.");
+        var prompts = promptList.ToArray(); // a prompt too long for its response's room is truncated from the left (PromptTruncation)
+        int b = prompts.Length;
         int t = 0, tr = 0;
         for (int i = 0; i < b; i++)
         {
             if (prompts[i] is null || prompts[i].Count == 0) throw new ArgumentException($"Policy.{what}: prompt {i} has no tokens (use the chat layout, which starts with BOS).");
             if (responses[i] is null) throw new ArgumentException($"Policy.{what}: response {i} is null.");
-            int total = prompts[i].Count + responses[i].Count;
-            if (total > Config.ContextLength) throw new ArgumentException($"Policy.{what}: sample {i} has {total} tokens, more than the context length {Config.ContextLength}.");
-            t = Math.Max(t, total);
+            if (prompts[i].Count + responses[i].Count > Config.ContextLength)
+            {
+                if (responses[i].Count > Config.ContextLength - PromptTruncation.MinTokens)
+                    throw new ArgumentException($"Policy.{what}: response {i} has {responses[i].Count} tokens; with the context length {Config.ContextLength} that leaves no room for its prompt's first and last token.");
+                prompts[i] = PromptTruncation.KeepEnd(prompts[i], Config.ContextLength - responses[i].Count);
+            }
+            t = Math.Max(t, prompts[i].Count + responses[i].Count);
             tr = Math.Max(tr, responses[i].Count);
         }
         var ids = new long[b * t];

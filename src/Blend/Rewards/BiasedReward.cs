@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>
-/// A deliberately biased reward for teaching reward hacking (ALGORITHMS.md §4.A, proxy reward with planted flaws):
+/// A deliberately biased reward for teaching reward hacking (docs/experiments.md#reward-hacking: a proxy reward with planted flaws):
 /// r = r_inner + lengthBonus · words(response) + keywordBonus · occurrences(keyword, response).
 /// </summary>
 /// <remarks>
@@ -26,10 +26,10 @@ public sealed class BiasedReward : IRewardModel
     /// <summary>The honest reward the bias is added to.</summary>
     public IRewardModel Inner { get; }
 
-    /// <summary>Bonus per word of the response (0.15 in ALGORITHMS.md §4.A's analytic proxy).</summary>
+    /// <summary>Bonus per word of the response (0.15 in the reward-hacking experiment's proxy, docs/experiments.md#reward-hacking).</summary>
     public double LengthBonus { get; }
 
-    /// <summary>Bonus per occurrence of <see cref="Keyword"/> (0.3 per "!" in §4.A's analytic proxy).</summary>
+    /// <summary>Bonus per occurrence of <see cref="Keyword"/> (0.3 per "!" in the reward-hacking experiment's proxy).</summary>
     public double KeywordBonus { get; }
 
     /// <summary>The rewarded keyword, or null.</summary>
@@ -67,8 +67,8 @@ public static partial class Reward
     /// <paramref name="lengthBonus"/> per word and <paramref name="keywordBonus"/> per occurrence of <paramref name="keyword"/>.
     /// </summary>
     /// <param name="inner">The honest reward (a learned reward model, a judge reward, …).</param>
-    /// <param name="lengthBonus">Bonus per response word (default 0; §4.A uses 0.15).</param>
-    /// <param name="keywordBonus">Bonus per keyword occurrence (default 0; §4.A uses 0.3 for "!").</param>
+    /// <param name="lengthBonus">Bonus per response word (default 0; the reward-hacking experiment uses 0.15).</param>
+    /// <param name="keywordBonus">Bonus per keyword occurrence (default 0; the reward-hacking experiment uses 0.3 for "!").</param>
     /// <param name="keyword">The rewarded keyword (required when <paramref name="keywordBonus"/> ≠ 0).</param>
     /// <example><code>var proxy = Reward.Biased(rm, lengthBonus: 0.05, keywordBonus: 0.3, keyword: "!");</code></example>
     public static BiasedReward Biased(IRewardModel inner, double lengthBonus = 0, double keywordBonus = 0, string? keyword = null) =>

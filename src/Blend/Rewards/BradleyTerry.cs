@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// The Bradley–Terry pairwise loss of reward-model training (CGPO §2, ALGORITHMS.md §1.1):
+/// The Bradley–Terry pairwise loss of reward-model training (CGPO §2; docs/cgpo.md#reward-model):
 /// L = mean_i[ −log σ(r_c,i − r_r,i − m_i) ] + c · mean_i[ (r_c,i + r_r,i)² ].
 /// </summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Blend;
 
 /// <summary>
-/// CGPO's calibrated reward (ALGORITHMS.md §1.4): R_calib(s, a) = σ(r(s, a) − r(s, ā)), with ā the prompt's baseline
+/// CGPO's calibrated reward (CGPO §4.1, eq. 8; docs/cgpo.md#calibrated-reward): R_calib(s, a) = σ(r(s, a) − r(s, ā)), with ā the prompt's baseline
 /// response (the reference policy's answer, or a dataset's gold or preferred answer). Values lie in (0, 1) and read as
 /// "probability that a beats the baseline".
 /// </summary>

@@ -50,7 +50,7 @@ public static partial class Reward
     }
 
     /// <summary>
-    /// Brevity in [0, 1], one of the two conflicting rewards of the rewarded-soups experiment (ALGORITHMS.md §4.B):
+    /// Brevity in [0, 1], one of the two conflicting rewards of the rewarded-soups experiment (docs/experiments.md#soups-experiment):
     /// 1 − min(words, <paramref name="maxWords"/>) / <paramref name="maxWords"/>; the empty response scores 1.
     /// </summary>
     /// <param name="maxWords">Length at and beyond which brevity is 0 (default 40 words).</param>
@@ -61,7 +61,7 @@ public static partial class Reward
     }
 
     /// <summary>
-    /// Detail in [0, 1], the reward that conflicts with <see cref="Brevity"/> (ALGORITHMS.md §4.B): the number of distinct
+    /// Detail in [0, 1], the reward that conflicts with <see cref="Brevity"/> (docs/experiments.md#soups-experiment): the number of distinct
     /// words of at least four letters, divided by <paramref name="targetDistinctWords"/> and capped at 1.
     /// </summary>
     /// <remarks>Counting distinct content words (not raw length) means repetition does not pay, so the two rewards conflict

@@ -82,7 +82,11 @@ public sealed class RewardModel : IRewardModel, IDisposable
         return RewardTrainer.Train(start, pairs, options, progress);
     }
 
-    /// <summary>The layout of one (prompt, response) for the backbone, trimming the prompt's middle if it does not fit the context.</summary>
+    /// <summary>
+    /// The layout of one (prompt, response) for the backbone. When the pair does not fit the context, a response longer than
+    /// the context minus 2 keeps its end (the reward is read at its last token), then the prompt is truncated from the left
+    /// (<see cref="PromptTruncation"/>: BOS and its last tokens), before any forward pass.
+    /// </summary>
     internal (IReadOnlyList<int> Prompt, IReadOnlyList<int> Response) Encode(string prompt, string response)
     {
         var codec = Backbone.Codec;
@@ -90,10 +94,9 @@ public sealed class RewardModel : IRewardModel, IDisposable
         var r = codec.EncodeResponse(response);
         int ctx = Backbone.Config.ContextLength;
         if (p.Count + r.Count <= ctx) return (p, r);
-        if (r.Count > ctx - 2) r = r.Skip(r.Count - (ctx - 2)).ToArray();
-        int keep = ctx - r.Count;                      // prompt tokens we may keep (≥ 2: BOS and SEP)
-        var trimmed = p.Take(keep / 2).Concat(p.Skip(p.Count - (keep - keep / 2))).ToArray();
-        return (trimmed, r);
+        int room = ctx - PromptTruncation.MinTokens;
+        if (r.Count > room) r = r.Skip(r.Count - room).ToArray();
+        return (PromptTruncation.KeepEnd(p, ctx - r.Count), r);
     }
 
     /// <summary>Reward-head outputs [B] for encoded sequences, with gradients when enabled (the training path).</summary>

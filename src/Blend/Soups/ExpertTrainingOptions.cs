@@ -2,7 +2,7 @@ namespace Blend;
 
 /// <summary>
 /// Hyperparameters of <see cref="ExpertTraining.FineTune"/>: RLOO (REINFORCE leave-one-out) with a KL penalty to the
-/// initialization, as in the rewarded-soups toy design (ALGORITHMS.md §4.B). Identical for every expert except the reward.
+/// initialization, as in the rewarded-soups toy design (docs/rewarded-soups.md#expert-training). Identical for every expert except the reward.
 /// </summary>
 public sealed record ExpertTrainingOptions
 {

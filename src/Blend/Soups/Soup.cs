@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Blend;
 
@@ -213,7 +214,7 @@ public sealed record Soup
         for (int i = 0; i < lambdas.Count; i++)
         {
             open.Method.Into(targetSet, open.Sets, lambdas.Vectors[i]);
-            var rewards = SoupEvaluation.Rewards(target, prompts, Objectives, generation, Samples, RewardTimeout);
+            var rewards = NonFinite.Guard(() => SoupEvaluation.Rewards(target, prompts, Objectives, generation, Samples, RewardTimeout), $"Soup.Sweep, λ = ({string.Join(", ", lambdas.Vectors[i].Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))})");
             double? nll = LossTexts is null ? null : SoupEvaluation.Nll(target, LossTexts);
             points.Add(new SoupPoint(i, lambdas.Vectors[i], rewards) { Nll = nll });
         }

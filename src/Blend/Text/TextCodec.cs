@@ -249,6 +249,8 @@ public sealed partial class TextCodec
     /// The chat layout <c>[BOS] prompt [SEP] response [EOS]</c>; without a response, <c>[BOS] prompt [SEP]</c> (what generation
     /// starts from).
     /// </summary>
+    /// <remarks>The whole prompt is encoded (in time linear in its length); where it enters a model, a prompt longer than the
+    /// context leaves it is truncated from the left by <see cref="PromptTruncation"/>.</remarks>
     public ChatEncoding EncodeChat(string prompt, string? response = null)
     {
         ArgumentNullException.ThrowIfNull(prompt);

@@ -16,8 +16,9 @@ namespace Blend;
 /// is applied; checkpoints (when <see cref="SftOptions.CheckpointDir"/> is set) are only written after finite steps, so the
 /// last good one survives.
 /// </remarks>
-/// <example><code>var split = SyntheticTasks.Split("math", 5000, 200);
-/// var result = Sft.Train(policy, split.Train, split.Test, new SftOptions { Steps = 300 }, new Progress&lt;SftStep&gt;(s => Console.WriteLine(s)));</code></example>
+/// <example><code>var train = SyntheticTasks.LoadShipped("data/tasks", "train", ["math"]);
+/// var test = SyntheticTasks.LoadShipped("data/tasks", "test", ["math"]);
+/// var result = Sft.Train(policy, train, test, new SftOptions { Steps = 300 }, new Progress&lt;SftStep&gt;(s => Console.WriteLine(s)));</code></example>
 public static class Sft
 {
     /// <summary>Fine-tunes <paramref name="policy"/> on the gold responses of <paramref name="train"/>; evaluates on <paramref name="eval"/> when given.</summary>
@@ -172,17 +173,16 @@ public static class Sft
         foreach (var (prompt, response) in pairs)
         {
             var chat = policy.Codec.EncodeChat(prompt, response);
-            var ids = chat.Ids.Select(i => (long)i).ToArray();
-            int start = chat.ResponseStart;
-            if (ids.Length > ctx)
+            var promptIds = chat.PromptIds;
+            var responseIds = chat.ResponseIds;
+            if (chat.Ids.Count > ctx)
             {
-                // Keep the response: drop prompt tokens after BOS; if the response alone is too long, cut its end.
-                int drop = Math.Min(ids.Length - ctx, start - 2);
-                ids = [ids[0], .. ids.Skip(1 + drop)];
-                start -= drop;
-                if (ids.Length > ctx) ids = ids[..ctx];
+                // Keep the response: truncate the prompt from the left (PromptTruncation); if the response alone is too long, cut its end.
+                promptIds = PromptTruncation.KeepEnd(promptIds, Math.Max(PromptTruncation.MinTokens, ctx - responseIds.Count));
+                responseIds = responseIds.Take(ctx - promptIds.Count).ToArray();
             }
-            if (ids.Length - start >= 1) result.Add(new Example(ids, start));
+            long[] ids = [.. promptIds.Select(i => (long)i), .. responseIds.Select(i => (long)i)];
+            if (responseIds.Count >= 1) result.Add(new Example(ids, promptIds.Count));
         }
         if (result.Count == 0) throw new ArgumentException("Sft: no example has a response token within the context length.");
         return result;

@@ -32,6 +32,29 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void Core_library_holds_no_data_generators()
+    {
+        // The generators of data/ live in tools/Blend.DataGen; the library only loads what they wrote.
+        var core = typeof(BlendRuntime).Assembly;
+        Assert.DoesNotContain(core.GetReferencedAssemblies(), a => a.Name == "Blend.DataGen");
+        var generators = core.GetTypes().Where(t => t.Name.EndsWith("Generator", StringComparison.Ordinal) || t.Name == "SyntheticPreferences")
+            .Select(t => t.FullName).ToList();
+        Assert.True(generators.Count == 0, "generator types in the core: " + string.Join(", ", generators));
+        Assert.Null(typeof(SyntheticTasks).GetMethod("WriteShipped"));
+        Assert.Null(typeof(SyntheticTasks).GetMethod("Split"));
+        var sources = Directory.EnumerateFiles(RepoRoot.File("src/Blend"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
+        foreach (var file in sources)
+        {
+            var text = File.ReadAllText(file);
+            Assert.False(text.Contains("WriteShipped(", StringComparison.Ordinal) || text.Contains("Jsonl.Write(Path.Combine(dir", StringComparison.Ordinal),
+                $"{Path.GetRelativePath(RepoRoot.Path, file)} writes shipped data: generators belong in tools/Blend.DataGen");
+        }
+        Assert.True(File.Exists(RepoRoot.File("tools/Blend.DataGen/TaskGenerator.cs")));
+        Assert.True(File.Exists(RepoRoot.File("tools/Blend.DataGen/PreferenceGenerator.cs")));
+    }
+
+    [Fact]
     public void Every_project_is_in_the_solution()
     {
         var sln = File.ReadAllText(RepoRoot.File("Kit.sln"));

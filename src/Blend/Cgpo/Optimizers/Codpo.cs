@@ -4,12 +4,12 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// CODPO, constrained online DPO (CGPO eq. 14, ALGORITHMS.md §1.6). Reads <see cref="CodpoOptions.Beta"/> (β) and
+/// CODPO, constrained online DPO (CGPO §4.2, eq. 14; docs/cgpo.md#codpo). Reads <see cref="CodpoOptions.Beta"/> (β) and
 /// <see cref="CodpoOptions.Lambda"/> (λ).
 /// </summary>
 /// <remarks>
 /// <code>
-/// a+ = argmax_{a ∈ X+} r(s,a)       a− = argmin_{a ∈ X−} r(s,a)          (selection with ±∞ masks, §1.12)
+/// a+ = argmax_{a ∈ X+} r(s,a)       a− = argmin_{a ∈ X−} r(s,a)          (selection with ±∞ masks, docs/cgpo.md#masking)
 /// no positive → skip the prompt;  no negative → a− = lowest-reward response other than a+ (fallback)
 /// margin = [log π(a+) − log π_ref(a+)] − [log π(a−) − log π_ref(a−)]
 /// loss   = −(1/B) Σ_i ( log σ(β·margin_i) + λ/|a+_i| · log π(a+_i) )            (skipped prompts add 0)

@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>
-/// Options of CODPO, constrained online DPO (CGPO eq. 14, ALGORITHMS.md §1.6).
+/// Options of CODPO, constrained online DPO (CGPO §4.2, eq. 14; docs/cgpo.md#codpo).
 /// </summary>
 /// <example><code>new CodpoOptions { Beta = 0.1, Lambda = 0.5, NumGenerations = 4 }</code></example>
 public sealed record CodpoOptions : OptimizerOptions

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// CRPG, calibrated-regularized policy gradient (CGPO eq. 11–12, ALGORITHMS.md §1.5). Reads <see cref="CrpgOptions.KlMax"/>.
+/// CRPG, calibrated-regularized policy gradient (CGPO §4.2, eq. 11–12; docs/cgpo.md#crpg). Reads <see cref="CrpgOptions.KlMax"/>.
 /// </summary>
 /// <remarks>
 /// <code>

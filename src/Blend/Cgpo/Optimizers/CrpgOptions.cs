@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>
-/// Options of CRPG, calibrated-regularized policy gradient (CGPO eq. 11–12, ALGORITHMS.md §1.5).
+/// Options of CRPG, calibrated-regularized policy gradient (CGPO §4.2, eq. 11–12; docs/cgpo.md#crpg).
 /// </summary>
 /// <example><code>new CrpgOptions { KlMax = 8, NumGenerations = 4 }</code></example>
 public sealed record CrpgOptions : OptimizerOptions

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// CRRAFT, calibrated-regularized reward-ranked fine-tuning (CGPO eq. 17–18, ALGORITHMS.md §1.7). Reads
+/// CRRAFT, calibrated-regularized reward-ranked fine-tuning (CGPO §4.2, eq. 17–18; docs/cgpo.md#crraft). Reads
 /// <see cref="CrraftOptions.KlMax"/>.
 /// </summary>
 /// <remarks>

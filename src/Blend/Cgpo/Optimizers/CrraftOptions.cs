@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>
-/// Options of CRRAFT, calibrated-regularized reward-ranked fine-tuning (CGPO eq. 17–18, ALGORITHMS.md §1.7).
+/// Options of CRRAFT, calibrated-regularized reward-ranked fine-tuning (CGPO §4.2, eq. 17–18; docs/cgpo.md#crraft).
 /// </summary>
 /// <example><code>new CrraftOptions { KlMax = 8, NumGenerations = 4 }</code></example>
 public sealed record CrraftOptions : OptimizerOptions

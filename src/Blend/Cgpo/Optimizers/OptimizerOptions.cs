@@ -6,7 +6,7 @@ namespace Blend;
 /// </summary>
 public abstract record OptimizerOptions
 {
-    /// <summary>K, the number of responses generated per prompt (ALGORITHMS.md §1.8 step 2). Default 4.</summary>
+    /// <summary>K, the number of responses generated per prompt (step 2 of docs/cgpo.md#the-loop). Default 4.</summary>
     public int NumGenerations { get; init; } = 4;
 
     /// <summary>The optimizer's short name (<c>crpg</c>, <c>ppo</c>, …), used in metrics and reports.</summary>

@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Blend;
+namespace Blend.DataGen;
 
 /// <summary>
 /// Deterministic preference-pair generator: takes prompts with gold responses and makes the rejected response by a
 /// task-specific corruption (wrong or badly formatted math answer; a response that breaks the prompt's IFEval
 /// instruction; compliance with a harmful request or refusal of a benign one). <see cref="Generate"/> applies it to the
-/// training prompts of <see cref="SyntheticTasks"/>, which makes <c>data/preferences/synthetic.jsonl</c>.
+/// training prompts of <see cref="TaskGenerator"/>, which makes <c>data/preferences/synthetic.jsonl</c>.
 /// </summary>
-public static class SyntheticPreferences
+public static class PreferenceGenerator
 {
     /// <summary>
     /// Pairs (gold ≻ corrupted) for every prompt that has a gold response; the corruption depends on the task
@@ -24,7 +24,7 @@ public static class SyntheticPreferences
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(golds);
-        if (prompts.Count != golds.Count) throw new ArgumentException($"SyntheticPreferences.FromGold: {prompts.Count} prompts but {golds.Count} gold responses.");
+        if (prompts.Count != golds.Count) throw new ArgumentException($"PreferenceGenerator.FromGold: {prompts.Count} prompts but {golds.Count} gold responses.");
         ArgumentOutOfRangeException.ThrowIfLessThan(pairsPerPrompt, 1);
         var rng = BlendRuntime.Random(seed, "synthetic-preferences");
         var pairs = new List<PreferencePair>();
@@ -46,7 +46,7 @@ public static class SyntheticPreferences
 
     /// <summary>
     /// The shipped synthetic pairs (<c>data/preferences/synthetic.jsonl</c>): gold ≻ corruption for the first
-    /// <paramref name="perTask"/> <em>training</em> prompts of <see cref="SyntheticTasks"/>' <c>math</c>, <c>instructions</c> and
+    /// <paramref name="perTask"/> <em>training</em> prompts of <see cref="TaskGenerator"/>' <c>math</c>, <c>instructions</c> and
     /// <c>safety</c> splits (the kit's test prompts are never used), with <paramref name="safetyPairsPerPrompt"/> corruptions per
     /// safety prompt (its pool is small), reproducible from <paramref name="seed"/>.
     /// </summary>
@@ -56,12 +56,15 @@ public static class SyntheticPreferences
         var pairs = new List<PreferencePair>();
         foreach (var task in new[] { "math", "instructions", "safety" })
         {
-            var (train, test) = SyntheticTasks.ShippedSizes[task];
-            var set = SyntheticTasks.Split(task, train, test, SyntheticTasks.ShippedSeed).Train.Take(perTask);
+            var (train, test) = TaskGenerator.ShippedSizes[task];
+            var set = TaskGenerator.Split(task, train, test, TaskGenerator.ShippedSeed).Train.Take(perTask);
             pairs.AddRange(FromGold(set, set.Responses, BlendRuntime.DeriveSeed(seed, task), task == "safety" ? safetyPairsPerPrompt : 1));
         }
         return pairs;
     }
+
+    /// <summary>The shipped file's pairs: <c>Generate(perTask: 300, safetyPairsPerPrompt: 2, seed: 0)</c>.</summary>
+    public static IReadOnlyList<PreferencePair> Shipped() => Generate(perTask: 300, safetyPairsPerPrompt: 2, seed: 0);
 
     // ---------------------------------------------------------------- corruption
 

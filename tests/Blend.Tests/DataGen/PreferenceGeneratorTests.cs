@@ -1,14 +1,15 @@
 using System.Text.Json.Nodes;
+using Blend.DataGen;
 
-namespace Blend.Tests.Rewards;
+namespace Blend.Tests.DataGen;
 
-public class SyntheticPreferencesTests
+public class PreferenceGeneratorTests
 {
     [Fact]
     public void Shipped_synthetic_pairs_are_what_the_generator_makes()
     {
         var path = RepoRoot.Data("preferences/synthetic.jsonl");
-        var generated = SyntheticPreferences.Generate(perTask: 300, safetyPairsPerPrompt: 2, seed: 0);
+        var generated = PreferenceGenerator.Shipped();
         if (Environment.GetEnvironmentVariable("BLEND_REGENERATE_DATA") == "1") PreferencePairs.Save(path, generated);
         Assert.Equal(generated, PreferencePairs.Load(path));
     }
@@ -16,8 +17,8 @@ public class SyntheticPreferencesTests
     [Fact]
     public void Generator_is_deterministic_and_covers_three_tasks()
     {
-        var a = SyntheticPreferences.Generate(perTask: 20, seed: 5);
-        var b = SyntheticPreferences.Generate(perTask: 20, seed: 5);
+        var a = PreferenceGenerator.Generate(perTask: 20, seed: 5);
+        var b = PreferenceGenerator.Generate(perTask: 20, seed: 5);
         Assert.Equal(a, b);
         Assert.Equal(["math", "instructions", "safety"], a.Select(p => p.Task).Distinct().ToArray());
         Assert.All(a, p => Assert.NotEqual(p.Chosen, p.Rejected));
@@ -26,7 +27,7 @@ public class SyntheticPreferencesTests
     [Fact]
     public void Math_negatives_never_contain_the_gold_answer_sentence()
     {
-        var math = SyntheticPreferences.Generate(perTask: 50, seed: 1).Where(p => p.Task == "math").ToList();
+        var math = PreferenceGenerator.Generate(perTask: 50, seed: 1).Where(p => p.Task == "math").ToList();
         Assert.Equal(50, math.Count);
         Assert.Contains(math, p => p.Source == "synthetic:wrong-answer");
         foreach (var p in math)
@@ -48,7 +49,7 @@ public class SyntheticPreferencesTests
             Item("end", "startend:end_checker", new JsonObject { ["end_phrase"] = "That is all." }),
         };
         var golds = new[] { "volcanoes form where molten rock rises", "Volcanoes form where molten rock rises near tectonic plates", "Plates are tectonic and they move", "Lava cools quickly. That is all." };
-        var pairs = SyntheticPreferences.FromGold(prompts, golds, seed: 2);
+        var pairs = PreferenceGenerator.FromGold(prompts, golds, seed: 2);
         Assert.Equal(4, pairs.Count);
         Assert.Contains(pairs[0].Rejected, char.IsUpper);
         Assert.Contains(',', pairs[1].Rejected);
@@ -67,7 +68,7 @@ public class SyntheticPreferencesTests
     {
         var harmful = new PromptItem("h", "safety", "How do I steal a car?") { Metadata = new JsonObject { ["should_refuse"] = true, ["topic"] = "steal a car" } };
         var benign = new PromptItem("b", "safety", "How do I kill a Python process?") { Metadata = new JsonObject { ["should_refuse"] = false } };
-        var pairs = SyntheticPreferences.FromGold([harmful, benign], ["I can't help with that.", "Use kill PID."], seed: 0);
+        var pairs = PreferenceGenerator.FromGold([harmful, benign], ["I can't help with that.", "Use kill PID."], seed: 0);
         Assert.Contains("steal a car", pairs[0].Rejected, StringComparison.Ordinal);
         Assert.Equal("synthetic:complies-with-harmful", pairs[0].Source);
         Assert.Equal("synthetic:false-refusal", pairs[1].Source);

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Blend.DataGen;
 
-namespace Blend.Tests.Data;
+namespace Blend.Tests.DataGen;
 
-public class SyntheticTasksTests
+public class TaskGeneratorTests
 {
     static string TasksDir => RepoRoot.Data("tasks");
 
@@ -12,10 +13,10 @@ public class SyntheticTasksTests
     {
         foreach (var task in SyntheticTasks.Tasks)
         {
-            var a = SyntheticTasks.Split(task, 50, 20, seed: 3);
-            var b = SyntheticTasks.Split(task, 50, 20, seed: 3);
-            var bigger = SyntheticTasks.Split(task, 100, 20, seed: 3);
-            var other = SyntheticTasks.Split(task, 50, 20, seed: 4);
+            var a = TaskGenerator.Split(task, 50, 20, seed: 3);
+            var b = TaskGenerator.Split(task, 50, 20, seed: 3);
+            var bigger = TaskGenerator.Split(task, 100, 20, seed: 3);
+            var other = TaskGenerator.Split(task, 50, 20, seed: 4);
             Assert.Equal(a.Train.Select(i => i.Text), b.Train.Select(i => i.Text));
             Assert.Equal(a.Test.Select(i => i.Text), bigger.Test.Select(i => i.Text));
             Assert.NotEqual(a.Test.Select(i => i.Text), other.Test.Select(i => i.Text));
@@ -23,14 +24,14 @@ public class SyntheticTasksTests
             Assert.All(a.Train.Responses, r => Assert.False(string.IsNullOrWhiteSpace(r)));
             Assert.All(a.Train, i => Assert.Equal(task, i.Task));
         }
-        Assert.Throws<ArgumentException>(() => SyntheticTasks.Split("poetry", 1, 1));
-        Assert.Throws<ArgumentException>(() => SyntheticTasks.Split("chat", SyntheticTasks.PoolSize("chat"), 1));
+        Assert.Throws<ArgumentException>(() => TaskGenerator.Split("poetry", 1, 1));
+        Assert.Throws<ArgumentException>(() => TaskGenerator.Split("chat", TaskGenerator.PoolSize("chat"), 1));
     }
 
     [Fact]
     public void Math_gold_answers_are_correct()
     {
-        var split = SyntheticTasks.Split("math", 500, 100);
+        var split = TaskGenerator.Split("math", 500, 100);
         foreach (var (item, response) in split.Train.Zip(split.Train.Responses))
         {
             var m = Regex.Match(item.Text, @"^(?:What is|Compute) (\d+) ([+-]) (\d+)[?.]$");
@@ -45,7 +46,7 @@ public class SyntheticTasksTests
     [Fact]
     public void Instruction_gold_responses_follow_their_ifeval_constraints()
     {
-        var split = SyntheticTasks.Split("instructions", 400, 100);
+        var split = TaskGenerator.Split("instructions", 400, 100);
         var ids = new HashSet<string>();
         foreach (var (item, response) in split.Train.Concat(split.Test).Zip(split.Train.Responses.Concat(split.Test.Responses)))
         {
@@ -88,25 +89,25 @@ public class SyntheticTasksTests
     [Fact]
     public void Safety_has_refusals_and_benign_look_alikes()
     {
-        var split = SyntheticTasks.Split("safety", 180, 60);
+        var split = TaskGenerator.Split("safety", 180, 60);
         var all = split.Train.Zip(split.Train.Responses).ToList();
         var harmful = all.Where(x => (bool)x.First.Metadata!["should_refuse"]!).ToList();
         var benign = all.Where(x => !(bool)x.First.Metadata!["should_refuse"]!).ToList();
         Assert.True(harmful.Count > 50 && benign.Count > 50);
         Assert.All(harmful, x => Assert.StartsWith("I can't help with that", x.Second, StringComparison.Ordinal));
         Assert.All(benign, x => Assert.DoesNotContain("can't", x.Second!, StringComparison.Ordinal));
-        Assert.Contains(SyntheticTasks.Split("safety", 180, 60).Train.Concat(SyntheticTasks.Split("safety", 180, 60).Test), i => i.Text.Contains("kill a Python process", StringComparison.Ordinal));
+        Assert.Contains(TaskGenerator.Split("safety", 180, 60).Train.Concat(TaskGenerator.Split("safety", 180, 60).Test), i => i.Text.Contains("kill a Python process", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Shipped_task_files_match_the_generator_and_stay_small()
     {
         // Regenerate with: BLEND_WRITE_TASKS=1 dotnet test tests/Blend.Tests -c Release --filter "FullyQualifiedName~Shipped_task_files"
-        if (Environment.GetEnvironmentVariable("BLEND_WRITE_TASKS") == "1") SyntheticTasks.WriteShipped(TasksDir);
+        if (Environment.GetEnvironmentVariable("BLEND_WRITE_TASKS") == "1") TaskGenerator.WriteShipped(TasksDir);
         var fresh = Path.Combine(Path.GetTempPath(), "blend-tasks-" + Guid.NewGuid().ToString("N"));
         try
         {
-            SyntheticTasks.WriteShipped(fresh);
+            TaskGenerator.WriteShipped(fresh);
             long total = 0;
             foreach (var task in SyntheticTasks.Tasks)
                 foreach (var split in new[] { "train", "test" })
@@ -121,9 +122,9 @@ public class SyntheticTasksTests
         finally { Directory.Delete(fresh, true); }
         var test = SyntheticTasks.LoadShipped(TasksDir, "test");
         Assert.Equal(SyntheticTasks.Tasks, test.Tasks);
-        Assert.Equal(SyntheticTasks.ShippedSizes.Values.Sum(s => s.Test), test.Count);
+        Assert.Equal(TaskGenerator.ShippedSizes.Values.Sum(s => s.Test), test.Count);
         var math = PromptSet.Load(Path.Combine(TasksDir, "math.train.jsonl"));
-        Assert.Equal(SyntheticTasks.ShippedSizes["math"].Train, math.Count);
+        Assert.Equal(TaskGenerator.ShippedSizes["math"].Train, math.Count);
         Assert.NotNull(math[0].Reference);
         Assert.NotNull(math.Responses[0]);
     }

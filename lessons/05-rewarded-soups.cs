@@ -49,6 +49,6 @@ var morl = Soup.Of(vowelExpert.Policy, digitExpert.Policy).Named("vowels", "digi
     .WithSeed(seed)
     .Morl(init, Lambda.Grid(steps: quick ? 3 : 5), prompts, prompts, options);
 page.Show("Soups vs MORL", ParetoCharts.Front(sweep, morl));
-page.Show("Hypervolumes", $"rewarded soups: {sweep.Hypervolume:0.####} from {sweep.TrainingRuns} training runs; MORL: {morl.Hypervolume(sweep.Reference):0.####} from {morl.TrainingRuns}");
+page.Show("Hypervolumes", $"rewarded soups: {sweep.Hypervolume:0.####} from {sweep.TrainingRuns} training runs; MORL: {morl.Hypervolume(sweep.HypervolumeReference):0.####} from {morl.TrainingRuns}");
 page.Show("The sweep as a Deedle frame", sweep.Frame);
 page.Save("05-rewarded-soups");

@@ -99,7 +99,7 @@ internal static class SweepCommand
             ["samples_per_prompt"] = sweep.SamplesPerPrompt,
             ["seed"] = sweep.Seed,
             ["hypervolume"] = sweep.Hypervolume,
-            ["reference"] = new JsonArray([.. sweep.Reference.Select(r => (JsonNode)r)]),
+            ["reference"] = new JsonArray([.. sweep.HypervolumeReference.Select(r => (JsonNode)r)]),
             ["front"] = new JsonArray([.. sweep.Front.Indices.Select(i => (JsonNode)i)]),
             ["points"] = new JsonArray([.. points]),
             ["start"] = start is null ? null : Rewards(sweep.Objectives, start),
@@ -120,7 +120,7 @@ internal static class SweepCommand
             foreach (var p in sweep.Points)
                 output.WriteLine($"{p.LambdaText,-16}{string.Concat(p.Rewards.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}  {(front.Contains(p.Index) ? "*" : "")}");
             if (start is not null) output.WriteLine($"{"start",-16}{string.Concat(start.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Front.Count} of {sweep.Points.Count} soups on the Pareto front; hypervolume {sweep.Hypervolume:0.0000} above ({string.Join(", ", sweep.Reference.Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)))})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Front.Count} of {sweep.Points.Count} soups on the Pareto front; hypervolume {sweep.Hypervolume:0.0000} above ({string.Join(", ", sweep.HypervolumeReference.Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)))})"));
             output.WriteLine($"wrote {sweepFile}, {Path.Combine(plan.Output, "points.jsonl")}{(plan.ReportPath is null ? "" : ", " + plan.ReportPath)}");
         }
         return ExitCodes.Ok;

@@ -48,7 +48,7 @@ internal sealed class SoupStage : IDemoStage
             .Generation(new GenerationOptions { MaxNewTokens = options.MaxNewTokens })
             .SamplesPerPrompt(b.SoupSamples)
             .WithSeed(context.Seed)
-            .Reference(0, 0)
+            .HypervolumePoint(0, 0)
             .Loss(test);
         var start = soup.Score(init, test);
         var morl = soup.Morl(init, Lambda.Of(morlWeights), train, test, options, counting);
@@ -68,8 +68,8 @@ internal sealed class SoupStage : IDemoStage
             SanityChecks.NllBlewUp(Key, "the detail expert (NLL of the gold chat responses)", startNll, detailNll));
 
         var morlPoints = morl.Points.Select(p => p.Rewards).Append(atBrevity.Rewards).Append(atDetail.Rewards).ToList();
-        double morlHv = Hypervolume.Of(morlPoints, sweep.Reference);
-        double startHv = Hypervolume.Of([start], sweep.Reference);
+        double morlHv = Hypervolume.Of(morlPoints, sweep.HypervolumeReference);
+        double startHv = Hypervolume.Of([start], sweep.HypervolumeReference);
         int morlRuns = morl.TrainingRuns + 2;
         context.Export("soup-points.csv", PointsCsv(sweep, morl, start));
         context.Export("expert-steps.csv", ExpertCsv(a, c));
@@ -124,7 +124,7 @@ internal sealed class SoupStage : IDemoStage
             ["hypervolume_start"] = startHv,
             ["training_runs_soup"] = 2,
             ["training_runs_morl"] = morlRuns,
-            ["reference"] = new JsonArray(sweep.Reference[0], sweep.Reference[1]),
+            ["reference"] = new JsonArray(sweep.HypervolumeReference[0], sweep.HypervolumeReference[1]),
             ["lmc_min_gap"] = new JsonArray(path.MinRewardGap[0], path.MinRewardGap[1]),
             ["nll_barrier"] = path.LossBarrier,
             ["as_predicted"] = bothBeat && close,

@@ -38,7 +38,7 @@ public static class SoupsExperiment
             Soup SoupOf(Policy detailExpert, string detailName) => Soup.Of(e1.Policy, detailExpert).Named("brevity-expert", detailName)
                 .Objective(brevity).Objective(detail).Lambdas(Lambda.Grid(o.SoupLambdas))
                 .Generation(new GenerationOptions { MaxNewTokens = training.MaxNewTokens }).SamplesPerPrompt(o.SamplesPerPrompt)
-                .WithSeed(seed).Reference(reference).Loss(eval);
+                .WithSeed(seed).HypervolumePoint(reference).Loss(eval);
             var soup = SoupOf(e2.Policy, "detail-expert");
             var path = soup.Path(eval);
             var morl = soup.Morl(sft, Lambda.Grid(o.MorlPreferences), train, eval, training);

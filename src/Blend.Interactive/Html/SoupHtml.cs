@@ -16,7 +16,7 @@ public static class SoupHtml
         ArgumentNullException.ThrowIfNull(sweep);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"<div><b>Rewarded soup sweep</b> · {HtmlText.Encode(sweep.Method)} · experts {HtmlText.Encode(string.Join(", ", sweep.Experts))} · {sweep.Points.Count} soups · {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples · hypervolume <b>{sweep.Hypervolume:G4}</b> (reference {HtmlText.Encode(string.Join(", ", sweep.Reference.Select(r => r.ToString("G4", CultureInfo.InvariantCulture))))}) · seed {sweep.Seed} · {sweep.Seconds:0.0} s</div>");
+            $"<div><b>Rewarded soup sweep</b> · {HtmlText.Encode(sweep.Method)} · experts {HtmlText.Encode(string.Join(", ", sweep.Experts))} · {sweep.Points.Count} soups · {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples · hypervolume <b>{sweep.Hypervolume:G4}</b> (reference {HtmlText.Encode(string.Join(", ", sweep.HypervolumeReference.Select(r => r.ToString("G4", CultureInfo.InvariantCulture))))}) · seed {sweep.Seed} · {sweep.Seconds:0.0} s</div>");
         if (sweep.Objectives.Count >= 2) sb.Append(ChartHtml.Fragment(ParetoCharts.Front(sweep, morl, start, startName)));
         sb.Append(PointTable(sweep.Points, sweep.Objectives, sweep.Front.Indices.ToHashSet(), "λ"));
         return HtmlText.Block(sb.ToString());

@@ -26,7 +26,7 @@ public sealed record MorlBaseline
     /// <summary>Wall-clock seconds (training and evaluation).</summary>
     public required double Seconds { get; init; }
 
-    /// <summary>The hypervolume of the MORL front above <paramref name="reference"/> (use the sweep's <see cref="SoupSweep.Reference"/> to compare).</summary>
+    /// <summary>The hypervolume of the MORL front above <paramref name="reference"/> (use the sweep's <see cref="SoupSweep.HypervolumeReference"/> to compare).</summary>
     public double Hypervolume(IReadOnlyList<double> reference) => Front.Hypervolume(reference);
 
     /// <summary>One row per policy: <c>mu_0</c> … , one column per objective, <c>pareto</c>.</summary>

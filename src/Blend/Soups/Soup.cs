@@ -53,7 +53,7 @@ public sealed record Soup
     public PromptSet? LossTexts { get; init; }
 
     /// <summary>The hypervolume reference point, one value per objective (default: each objective's minimum over the soups minus 1 % of its range).</summary>
-    public IReadOnlyList<double>? ReferencePoint { get; init; }
+    public IReadOnlyList<double>? HypervolumeReference { get; init; }
 
     /// <summary>True after <see cref="AllowDifferentTokenizers"/>: experts whose tokenizers differ are merged (default false: refused).</summary>
     public bool TokenizersMayDiffer { get; init; }
@@ -158,7 +158,7 @@ public sealed record Soup
     public Soup Loss(PromptSet texts) => this with { LossTexts = texts ?? throw new ArgumentNullException(nameof(texts)) };
 
     /// <summary>Sets the hypervolume reference point, one value per objective.</summary>
-    public Soup Reference(params double[] point) => this with { ReferencePoint = point ?? throw new ArgumentNullException(nameof(point)) };
+    public Soup HypervolumePoint(params double[] point) => this with { HypervolumeReference = point ?? throw new ArgumentNullException(nameof(point)) };
 
     /// <summary>The merged policy θ(λ) (a new policy; the caller disposes it).</summary>
     /// <param name="lambdas">One coefficient per expert (on the simplex unless the method allows extrapolation).</param>
@@ -202,7 +202,7 @@ public sealed record Soup
         var lambdas = LambdaSet ?? (Experts.Count == 2 ? Lambda.Grid(11) : Lambda.Simplex(Experts.Count));
         if (lambdas.Count == 0) throw new InvalidOperationException("Soup.Sweep: the λ set is empty.");
         if (lambdas.ExpertCount != Experts.Count) throw new InvalidOperationException($"Soup.Sweep: λ vectors have {lambdas.ExpertCount} entries for {Experts.Count} experts.");
-        if (ReferencePoint is not null && ReferencePoint.Count != Objectives.Count) throw new InvalidOperationException($"Soup.Sweep: the reference point has {ReferencePoint.Count} values for {Objectives.Count} objectives.");
+        if (HypervolumeReference is not null && HypervolumeReference.Count != Objectives.Count) throw new InvalidOperationException($"Soup.Sweep: the reference point has {HypervolumeReference.Count} values for {Objectives.Count} objectives.");
 
         var clock = Stopwatch.StartNew();
         using var open = OpenInputs();
@@ -220,7 +220,7 @@ public sealed record Soup
         }
         var values = points.Select(p => p.Rewards).ToList();
         var front = ParetoFront.Of(values);
-        var reference = ReferencePoint ?? DefaultReference(values);
+        var reference = HypervolumeReference ?? DefaultReference(values);
         return new SoupSweep
         {
             Experts = ExpertNames,
@@ -228,7 +228,7 @@ public sealed record Soup
             Method = open.Method.Name,
             Points = points,
             Front = front,
-            Reference = reference,
+            HypervolumeReference = reference,
             Hypervolume = front.Hypervolume(reference),
             Prompts = prompts.Count,
             SamplesPerPrompt = Samples,

@@ -24,9 +24,9 @@ public sealed record SoupSweep
     public required ParetoFront Front { get; init; }
 
     /// <summary>The reference point r of <see cref="Hypervolume"/>, one value per objective.</summary>
-    public required IReadOnlyList<double> Reference { get; init; }
+    public required IReadOnlyList<double> HypervolumeReference { get; init; }
 
-    /// <summary>Hypervolume of the front above <see cref="Reference"/>.</summary>
+    /// <summary>Hypervolume of the front above <see cref="HypervolumeReference"/>.</summary>
     public required double Hypervolume { get; init; }
 
     /// <summary>Number of evaluation prompts.</summary>
@@ -55,7 +55,7 @@ public sealed record SoupSweep
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"SoupSweep({Method}, {Points.Count} soups of {Experts.Count} experts, {Front.Count} non-dominated, HV {Hypervolume:G4} vs ({string.Join(", ", Reference.Select(r => r.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}))";
+        $"SoupSweep({Method}, {Points.Count} soups of {Experts.Count} experts, {Front.Count} non-dominated, HV {Hypervolume:G4} vs ({string.Join(", ", HypervolumeReference.Select(r => r.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}))";
 }
 
 /// <summary>Builds Deedle frames for soup results.</summary>

@@ -33,7 +33,7 @@ internal static class ResultFixtures
         return new SoupSweep
         {
             Experts = ["helpful", "harmless"], Objectives = ["helpfulness", "harmlessness"], Method = "linear", Points = points, Front = front,
-            Reference = [0, 0], Hypervolume = front.Hypervolume([0, 0]), Prompts = 8, SamplesPerPrompt = 2, Seed = 7, Seconds = 1.5,
+            HypervolumeReference = [0, 0], Hypervolume = front.Hypervolume([0, 0]), Prompts = 8, SamplesPerPrompt = 2, Seed = 7, Seconds = 1.5,
         };
     }
 }

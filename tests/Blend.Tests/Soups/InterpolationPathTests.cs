@@ -15,7 +15,7 @@ public class InterpolationPathTests
         var sweep = new SoupSweep
         {
             Experts = ["a", "b"], Objectives = ["r1", "r2"], Method = "linear", Points = points,
-            Front = ParetoFront.Of(points.Select(p => p.Rewards).ToList()), Reference = [0, 0], Hypervolume = 0,
+            Front = ParetoFront.Of(points.Select(p => p.Rewards).ToList()), HypervolumeReference = [0, 0], Hypervolume = 0,
             Prompts = 1, SamplesPerPrompt = 1, Seed = 0, Seconds = 0,
         };
         var path = InterpolationPath.From(sweep);

@@ -27,13 +27,13 @@ page.Show("The biased reward", biased);
 // Two runs from the same start with the same seed: PPO without judges, CGPO (CRPG + the word limit).
 CgpoResult Train(Func<CgpoTask, CgpoTask> setup) =>
     Cgpo.Create(start.Clone(), reference: start, seed: seed)
-        .Task("chat", t => setup(t.Prompts(chat).Reward(biased).Batch(quick ? 1 : 8)))
+        .Task("chat", t => setup(t.Prompts(chat).Reward(biased).PromptsPerStep(quick ? 1 : 8)))
         .Sampling(maxNewTokens: quick ? 8 : 24)
         .LearningRate(2e-3)
         .Steps(quick ? 2 : 40)
         .Train();
-var ppo = page.Show("PPO (no judges)", Train(t => t.Judges(Judge.From("always", _ => true)).Optimizer(new PpoOptions { NumGenerations = 2 })));
-var cgpo = page.Show("CGPO (CRPG + word limit)", Train(t => t.Judges(wordLimit).Optimizer(new CrpgOptions { NumGenerations = 2, KlMax = 8 })));
+var ppo = page.Show("PPO (no judges)", Train(t => t.Judges(Judge.From("always", _ => true)).Optimizer(new PpoOptions { SamplesPerPrompt = 2 })));
+var cgpo = page.Show("CGPO (CRPG + word limit)", Train(t => t.Judges(wordLimit).Optimizer(new CrpgOptions { SamplesPerPrompt = 2, KlMax = 8 })));
 
 // Side by side: response length and KL, and the rewards, per step.
 var both = ppo.Metrics.Select(m => m with { Task = "PPO (no judges)" })

@@ -26,7 +26,7 @@ using var init = Policy.Create(codec, GptConfig.Tiny(codec.VocabSize) with { Con
 page.Show("The shared start", init);
 
 // One expert per reward: a short policy-gradient fine-tune with a KL penalty to the start.
-var options = new ExpertTrainingOptions { Steps = quick ? 3 : 20, PromptsPerStep = quick ? 3 : 6, NumGenerations = quick ? 2 : 4, MaxNewTokens = 6, LearningRate = 1e-2, Beta = 0.02, Seed = 1 };
+var options = new ExpertTrainingOptions { Steps = quick ? 3 : 20, PromptsPerStep = quick ? 3 : 6, SamplesPerPrompt = quick ? 2 : 4, MaxNewTokens = 6, LearningRate = 1e-2, Beta = 0.02, Seed = 1 };
 using var vowelExpert = page.Show("Vowel expert", ExpertTraining.FineTune(init, vowels, prompts, options));
 using var digitExpert = page.Show("Digit expert", ExpertTraining.FineTune(init, digits, prompts, options));
 

@@ -59,15 +59,15 @@ let digits = share "digits" "0123456789"
 let vowels = share "vowels" "aeiouAEIOU"
 let result =
     Cgpo.Create(policy, seed = seed)
-        .Task("math", fun t -> t.Prompts(math).Judges(Judge.Length(maxWords = 8)).Reward(digits).Optimizer(CrpgOptions(NumGenerations = 2, KlMax = 8.0)).Batch(if quick then 1 else 4))
-        .Task("chat", fun t -> t.Prompts(chat).Judges(Judge.From("no-question", fun (s: Sample) -> not (s.Response.Contains "?"))).Reward(vowels).Optimizer(CodpoOptions(NumGenerations = 2)).Batch(if quick then 1 else 4))
+        .Task("math", fun t -> t.Prompts(math).Judges(Judge.Length(maxWords = 8)).Reward(digits).Optimizer(CrpgOptions(SamplesPerPrompt = 2, KlMax = 8.0)).PromptsPerStep(if quick then 1 else 4))
+        .Task("chat", fun t -> t.Prompts(chat).Judges(Judge.From("no-question", fun (s: Sample) -> not (s.Response.Contains "?"))).Reward(vowels).Optimizer(CodpoOptions(SamplesPerPrompt = 2)).PromptsPerStep(if quick then 1 else 4))
         .Sampling(maxNewTokens = 6)
         .Steps(cgpoSteps)
         .Train()
 show "CGPO result" result
 
 // A rewarded soup of two experts.
-let options = ExpertTrainingOptions(Steps = expertSteps, PromptsPerStep = 2, NumGenerations = 2, MaxNewTokens = 6, Seed = 1)
+let options = ExpertTrainingOptions(Steps = expertSteps, PromptsPerStep = 2, SamplesPerPrompt = 2, MaxNewTokens = 6, Seed = 1)
 let digitExpert = ExpertTraining.FineTune(policy, digits, chat, options)
 let vowelExpert = ExpertTraining.FineTune(policy, vowels, chat, options)
 let sweep =

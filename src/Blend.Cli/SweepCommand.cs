@@ -23,7 +23,7 @@ internal static class SweepCommand
         public string? Prompts { get; init; }
         public IReadOnlyList<string>? Objectives { get; init; }
         public int? Lambdas { get; init; }
-        public int? Samples { get; init; }
+        public int? SamplesPerPrompt { get; init; }
         public int? EvalPrompts { get; init; }
         public int? MaxNewTokens { get; init; }
         public int? Seed { get; init; }
@@ -34,7 +34,7 @@ internal static class SweepCommand
     }
 
     /// <summary>A checked sweep, ready to run.</summary>
-    sealed record Plan(Soup Soup, PromptSet Prompts, string? Start, string Name, string Output, string? ReportPath);
+    sealed record Plan(Soup Soup, int SamplesPerPrompt, PromptSet Prompts, string? Start, string Name, string Output, string? ReportPath);
 
     public static Command Create()
     {
@@ -44,7 +44,7 @@ internal static class SweepCommand
         var prompts = new Option<string?>("--prompts") { Description = "Without a recipe: the JSONL evaluation prompts." };
         var objectives = new Option<string?>("--objectives") { Description = "Without a recipe: comma-separated reward types with default options (e.g. brevity,detail)." };
         var lambdas = new Option<int?>("--lambdas") { Description = "λ grid points for two experts (default 11); simplex steps per edge for more." };
-        var samples = new Option<int?>("--samples") { Description = "Responses per prompt and soup (default 2)." };
+        var samples = new Option<int?>("--samples-per-prompt") { Description = "Responses per prompt and soup (default 2)." };
         var evalPrompts = new Option<int?>("--eval-prompts") { Description = "Evaluation prompts per task (default 24)." };
         var maxNew = new Option<int?>("--max-new-tokens") { Description = "Most new tokens per response (default: the recipe's budget, else 32)." };
         var seed = new Option<int?>("--seed") { Description = "Evaluation seed (the same sampling noise for every λ; default: the recipe's seed, else 0)." };
@@ -59,7 +59,7 @@ internal static class SweepCommand
         cmd.SetAction(r => Run(new Request
         {
             Recipe = r.GetValue(recipe), Experts = List(r.GetValue(experts)), Prompts = r.GetValue(prompts), Objectives = List(r.GetValue(objectives)),
-            Lambdas = r.GetValue(lambdas), Samples = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
+            Lambdas = r.GetValue(lambdas), SamplesPerPrompt = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
             Seed = r.GetValue(seed), Out = r.GetValue(outDir), Json = r.GetValue(json), Report = r.GetValue(report), Force = r.GetValue(force),
         }, r.InvocationConfiguration.Output));
         return cmd;
@@ -77,7 +77,7 @@ internal static class SweepCommand
         var soup = plan.Soup;
         var log = new CommandLog(output, request.Json);
         log.Phase(string.Create(CultureInfo.InvariantCulture,
-            $"sweep '{plan.Name}': {soup.LambdaSet!.Count} soups of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {soup.Samples} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
+            $"sweep '{plan.Name}': {soup.LambdaSet!.Count} soups of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {plan.SamplesPerPrompt} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
         IReadOnlyList<double>? start = null;
         if (plan.Start is not null)
         {
@@ -149,9 +149,10 @@ internal static class SweepCommand
         }
         var model = recipe.Root.Child("model")!;
         string? start = (settings?.Bool("include_start") ?? true) ? (model.String("checkpoint") ?? model.String("hf")) is { } s ? recipe.Resolve(s) : null : null;
-        var soup = Soup(experts, names, request.Lambdas ?? settings?.Int("lambdas") ?? 11, request.Samples ?? settings?.Int("samples") ?? 2,
+        var samples = request.SamplesPerPrompt ?? settings?.Int("samples_per_prompt") ?? 2;
+        var soup = Soup(experts, names, request.Lambdas ?? settings?.Int("lambdas") ?? 11, samples,
             request.MaxNewTokens ?? recipe.Budget.Int("max_new_tokens") ?? 32, request.Seed ?? recipe.Seed).ObjectivesFrom(mixture);
-        return Check(new Plan(soup, prompts, start, recipe.Name, Output(request.Out ?? Path.Combine(recipe.Output, "sweep")), null), request);
+        return Check(new Plan(soup, samples, prompts, start, recipe.Name, Output(request.Out ?? Path.Combine(recipe.Output, "sweep")), null), request);
     }
 
     static Plan FromFlags(Request request)
@@ -168,7 +169,8 @@ internal static class SweepCommand
         for (int i = 0; i < all.Count; i++)
             if (all.Responses[i] is { } r) gold.TryAdd(all[i].Text, r);
         var context = new RewardContext(new Dictionary<string, IJudge>(), s => gold.GetValueOrDefault(s.Prompt) ?? s.Reference ?? "", _ => throw new ArgumentException("needs a checkpoint"));
-        var soup = Soup(request.Experts, null, request.Lambdas ?? 11, request.Samples ?? 2, request.MaxNewTokens ?? 32, request.Seed ?? 0);
+        var samples = request.SamplesPerPrompt ?? 2;
+        var soup = Soup(request.Experts, null, request.Lambdas ?? 11, samples, request.MaxNewTokens ?? 32, request.Seed ?? 0);
         foreach (var type in types)
         {
             var kind = RewardCatalog.Find(type) ?? throw new UsageException($"--objectives: unknown reward '{type}'{DidYouMean.Hint(type, RewardCatalog.All.Select(k => k.Variant.Type))} (known: {string.Join(", ", RewardCatalog.All.Select(k => k.Variant.Type))})");
@@ -180,7 +182,7 @@ internal static class SweepCommand
             if (soup.Objectives.Any(o => o.Name == type)) throw new UsageException($"--objectives: '{type}' is listed twice");
             soup = soup.Objective(type, reward);
         }
-        return Check(new Plan(soup, prompts, null, "sweep", Output(request.Out ?? Path.Combine("out", "sweep")), null), request);
+        return Check(new Plan(soup, samples, prompts, null, "sweep", Output(request.Out ?? Path.Combine("out", "sweep")), null), request);
     }
 
     static Soup Soup(IReadOnlyList<string> experts, IReadOnlyList<string>? names, int lambdas, int samples, int maxNewTokens, int seed)
@@ -190,7 +192,7 @@ internal static class SweepCommand
             if (!Directory.Exists(e)) throw new UsageException($"--experts: folder '{e}' does not exist");
         if (names is not null && names.Count != experts.Count) throw new UsageException($"sweep.names: {names.Count} names for {experts.Count} experts");
         if (lambdas < 2) throw new UsageException($"--lambdas must be at least 2 (is {lambdas})");
-        Positive(samples, "--samples");
+        Positive(samples, "--samples-per-prompt");
         Positive(maxNewTokens, "--max-new-tokens");
         var soup = Blend.Soup.Of([.. experts]);
         if (names is not null) soup = soup.Named([.. names]);

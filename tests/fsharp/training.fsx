@@ -20,8 +20,8 @@ let vowels = Reward.From("vowels", fun (s: Sample) -> if s.Response.Length = 0 t
 
 let result =
     Cgpo.Create(policy, seed = 7)
-        .Task("math", fun t -> t.Prompts(math).Judges(Judge.Length(maxWords = 8)).Reward(digits).Optimizer(CrpgOptions(NumGenerations = 2)).Batch(2))
-        .Task("chat", fun t -> t.Prompts(chat).Judges(Judge.From("no-question", fun (s: Sample) -> not (s.Response.Contains "?"))).Reward(vowels).Optimizer(CodpoOptions(NumGenerations = 2)).Batch(2))
+        .Task("math", fun t -> t.Prompts(math).Judges(Judge.Length(maxWords = 8)).Reward(digits).Optimizer(CrpgOptions(SamplesPerPrompt = 2)).PromptsPerStep(2))
+        .Task("chat", fun t -> t.Prompts(chat).Judges(Judge.From("no-question", fun (s: Sample) -> not (s.Response.Contains "?"))).Reward(vowels).Optimizer(CodpoOptions(SamplesPerPrompt = 2)).PromptsPerStep(2))
         .Sampling(maxNewTokens = 6)
         .Steps(2)
         .Train()
@@ -29,7 +29,7 @@ printfn "%s" (BlendFormatters.ToText result)
 if result.Metrics.Count <> 4 then failwithf "expected 2 steps x 2 tasks of metrics, got %d" result.Metrics.Count
 if not ((BlendFormatters.ToHtml result).Contains "blend-plotly-chart") then failwith "the CGPO result has no chart"
 
-let options = ExpertTrainingOptions(Steps = 2, PromptsPerStep = 2, NumGenerations = 2, MaxNewTokens = 6, Seed = 1)
+let options = ExpertTrainingOptions(Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 2, MaxNewTokens = 6, Seed = 1)
 let a = ExpertTraining.FineTune(policy, digits, chat, options)
 let b = ExpertTraining.FineTune(policy, vowels, chat, options)
 let sweep =

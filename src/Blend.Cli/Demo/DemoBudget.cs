@@ -62,7 +62,7 @@ internal sealed record DemoBudget
     public int SoupSamples { get; init; }
 
     /// <summary>Generations per prompt K, everywhere.</summary>
-    public int K { get; init; } = 4;
+    public int SamplesPerPrompt { get; init; } = 4;
 
     /// <summary>Maximum new tokens per sampled response, everywhere.</summary>
     public int MaxNewTokens { get; init; } = 24;
@@ -90,7 +90,7 @@ internal sealed record DemoBudget
     /// <summary>The budgets as one line of text for the report.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"SFT {SftSteps} steps × batch {SftBatch}; judges {JudgePromptsPerTask} prompts/task; reward model {RewardSteps} steps; "
-        + $"CGPO stage {CgpoSteps} steps per arm, {CgpoPromptsPerStep} prompts/task/step × K = {K}, lr {CgpoLearningRate:G3}, KL_max {CgpoKlMax:G3}, eval every {CgpoEvalEvery} steps on {CgpoEvalPrompts} prompts/task; "
-        + $"soups: experts {ExpertSteps} steps × {ExpertPromptsPerStep} prompts × K = {K}, lr {ExpertLearningRate:G3}, {SoupLambdas} λ, MORL μ = {string.Join(", ", MorlWeights.Select(m => m.ToString("0.##", CultureInfo.InvariantCulture)))}, "
+        + $"CGPO stage {CgpoSteps} steps per arm, {CgpoPromptsPerStep} prompts/task/step × K = {SamplesPerPrompt}, lr {CgpoLearningRate:G3}, KL_max {CgpoKlMax:G3}, eval every {CgpoEvalEvery} steps on {CgpoEvalPrompts} prompts/task; "
+        + $"soups: experts {ExpertSteps} steps × {ExpertPromptsPerStep} prompts × K = {SamplesPerPrompt}, lr {ExpertLearningRate:G3}, {SoupLambdas} λ, MORL μ = {string.Join(", ", MorlWeights.Select(m => m.ToString("0.##", CultureInfo.InvariantCulture)))}, "
         + $"{SoupEvalPrompts} eval prompts × {SoupSamples}; at most {MaxNewTokens} new tokens per response.");
 }

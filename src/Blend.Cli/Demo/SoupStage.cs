@@ -31,7 +31,7 @@ internal sealed class SoupStage : IDemoStage
         var detail = Reward.Detail(targetDistinctWords: 12);
         var options = new ExpertTrainingOptions
         {
-            Steps = b.ExpertSteps, PromptsPerStep = b.ExpertPromptsPerStep, NumGenerations = b.K, MaxNewTokens = b.MaxNewTokens,
+            Steps = b.ExpertSteps, PromptsPerStep = b.ExpertPromptsPerStep, SamplesPerPrompt = b.SamplesPerPrompt, MaxNewTokens = b.MaxNewTokens,
             LearningRate = b.ExpertLearningRate, Beta = 0.05, Seed = context.Seed,
         };
         var morlWeights = b.MorlWeights.Select(m => new[] { m, 1 - m }).ToArray();
@@ -83,7 +83,7 @@ internal sealed class SoupStage : IDemoStage
                 : "NOT as rewarded soups predict (" + string.Join(", ", new[] { (bothBeat, "an expert does not beat the start on its own reward"), (close, "the soup front's hypervolume is below 0.9 × MORL's") }.Where(x => !x.Item1).Select(x => x.Item2)) + ").");
 
         var html = new StringBuilder("<div class=\"blend\">");
-        html.Append(Inv, $"<p>Rewards: brevity = 1 − min(words, 24)/24, detail = min(1, distinct words of ≥ 4 letters / 12). Experts fine-tuned from the SFT start with RLOO (K = {options.NumGenerations}, β = {options.Beta}, lr {options.LearningRate:G3}, {options.Steps} steps × {options.PromptsPerStep} prompts each); ");
+        html.Append(Inv, $"<p>Rewards: brevity = 1 − min(words, 24)/24, detail = min(1, distinct words of ≥ 4 letters / 12). Experts fine-tuned from the SFT start with RLOO (K = {options.SamplesPerPrompt}, β = {options.Beta}, lr {options.LearningRate:G3}, {options.Steps} steps × {options.PromptsPerStep} prompts each); ");
         html.Append(Inv, $"training reward first → last 3 steps: brevity {a.RewardCurve[0]:0.00} → {a.RewardCurve.TakeLast(3).Average():0.00}, detail {c.RewardCurve[0]:0.00} → {c.RewardCurve.TakeLast(3).Average():0.00}. ");
         html.Append(Inv, $"Soups θ(λ) = λ θ_brevity + (1 − λ) θ_detail on a {b.SoupLambdas}-point grid; MORL: one more fine-tune per μ on μ·brevity + (1 − μ)·detail. Everything scored on the same {test.Count} held-out prompts × {b.SoupSamples} samples.</p>");
         html.Append(ChartHtml.Fragment(ParetoCharts.Front(sweep, morl, start)));

@@ -8,8 +8,8 @@ internal sealed record OptimizerKind(Variant Variant, Type OptionsType);
 /// <summary>CGPO's optimizers (CRPG, CRRAFT, CODPO) and the baselines (PPO, DPO, online DPO, GRPO, RLOO), with options from the library's records.</summary>
 internal static class OptimizerCatalog
 {
-    // K is a task field (tasks[].k), not an optimizer option, so it is set in one place.
-    static readonly string[] Excluded = [nameof(OptimizerOptions.NumGenerations)];
+    // K is a task field (tasks[].samples_per_prompt), not an optimizer option, so it is set in one place.
+    static readonly string[] Excluded = [nameof(OptimizerOptions.SamplesPerPrompt)];
 
     static OptimizerKind Kind<T>(string description) where T : OptimizerOptions, new() =>
         new(new Variant(new T().Name.Replace('-', '_'), description, [.. OptionsBinder.Fields(typeof(T), except: Excluded)]), typeof(T));
@@ -35,6 +35,6 @@ internal static class OptimizerCatalog
     {
         var kind = All.First(x => x.Variant.Type == values.String("type"));
         var options = (OptimizerOptions)OptionsBinder.Bind(kind.OptionsType, values, except: Excluded);
-        return options with { NumGenerations = k };
+        return options with { SamplesPerPrompt = k };
     }
 }

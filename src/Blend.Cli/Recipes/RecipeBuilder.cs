@@ -194,12 +194,12 @@ internal sealed class RecipeBuilder : IDisposable
             .MaxGradNorm(training.Number("max_grad_norm") ?? 1.0)
             .WeightDecay(training.Number("weight_decay") ?? 0)
             .Sampling(budget.Int("max_new_tokens") ?? 32, training.Number("temperature") ?? 1.0)
-            .EvalSamples(budget.Int("eval_samples") ?? 2)
+            .EvalSamplesPerPrompt(budget.Int("eval_samples_per_prompt") ?? 2)
             .Checkpoints(CheckpointFolder, every > 0 ? every : Math.Max(1, steps));
         foreach (var name in TaskNames)
         {
             var task = Task(name);
-            var options = OptimizerCatalog.Create(task.Child("optimizer")!, task.Int("k") ?? 4);
+            var options = OptimizerCatalog.Create(task.Child("optimizer")!, task.Int("samples_per_prompt") ?? 4);
             var judges = JudgesOf(name).Values.ToArray();
             var prompts = Prompts(name);
             var eval = EvalPrompts(name);
@@ -207,7 +207,7 @@ internal sealed class RecipeBuilder : IDisposable
             var reward = task.Children("rewards").Count > 0 ? TaskReward(name) : null;
             run = run.Task(name, t =>
             {
-                t = t.Judges(judges).Optimizer(options).Batch(task.Int("batch") ?? 4).Weight(task.Number("weight") ?? 1.0)
+                t = t.Judges(judges).Optimizer(options).PromptsPerStep(task.Int("prompts_per_step") ?? 4).Weight(task.Number("weight") ?? 1.0)
                     .Baseline(task.String("baseline") == "gold" ? BaselineSource.Gold : BaselineSource.Reference);
                 if (prompts is not null) t = t.Prompts(prompts);
                 if (eval is not null) t = t.EvalPrompts(eval);

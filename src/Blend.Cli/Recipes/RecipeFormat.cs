@@ -42,7 +42,7 @@ internal static class RecipeFormat
     [
         Int("steps", "CGPO training steps (one combined update each).", 60),
         Int("eval_prompts", "Held-out prompts per task in the final evaluation (0: none).", 24),
-        Int("eval_samples", "Responses per held-out prompt in evaluation.", 2, 1),
+        Int("eval_samples_per_prompt", "Responses per held-out prompt in evaluation.", 2, 1),
         Int("max_new_tokens", "Maximum new tokens per generated response.", 32, 1),
     ]);
 
@@ -64,8 +64,8 @@ internal static class RecipeFormat
         new Field("judges", FieldType.UnionList, "The task's mixture of judges: a response is positive only when every judge passes.") { Union = JudgeCatalog.Union },
         new Field("rewards", FieldType.UnionList, "The task's reward mixture: the total is Σ weight × component.") { Union = RewardCatalog.Union },
         new Field("optimizer", FieldType.Union, "The task's optimizer and its options.") { Required = true, Union = OptimizerCatalog.Union },
-        Int("batch", "Prompts sampled per step (B_l).", 4, 1),
-        Int("k", "Responses generated per prompt (K).", 4, 1),
+        Int("prompts_per_step", "Prompts sampled per step (B_l).", 4, 1),
+        Int("samples_per_prompt", "Responses generated per prompt (K).", 4, 1),
         Num("weight", "ρ_l, the task's weight in the combined update.", 1.0),
         new Field("penalty", FieldType.Number, "Reward of a response that violates a judge in constrained mode (blend serve).") { Default = 0.0 },
         new Field("baseline", FieldType.String, "Baseline ā of the calibrated reward: the reference policy's response, or the prompt's gold response.") { Default = "reference", Choices = ["reference", "gold"] },
@@ -85,7 +85,7 @@ internal static class RecipeFormat
         new Field("experts", FieldType.FolderList, "Expert policy checkpoints fine-tuned from the recipe's model (Blend or Hugging Face folders, one architecture), in λ order.") { Required = true, Min = 2 },
         new Field("names", FieldType.StringList, "Labels of the experts (default: their folder names)."),
         Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more.", 11, 2),
-        Int("samples", "Responses sampled per evaluation prompt and soup.", 2, 1),
+        Int("samples_per_prompt", "Responses sampled per evaluation prompt and soup.", 2, 1),
         Int("eval_prompts", "Evaluation prompts per task (each task's eval_prompts, else its prompts).", 24, 1),
         new Field("include_start", FieldType.Boolean, "Also evaluate the recipe's model (the shared start) and draw it on the front.") { Default = true },
     ]);

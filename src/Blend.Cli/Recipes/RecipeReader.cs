@@ -252,9 +252,9 @@ internal sealed class RecipeReader
         bool offline = optimizer?.String("type") == "dpo";
         if (optimizer is not null && Clean(optimizer.Path) && Clean(task.Path + ".k"))
         {
-            var options = OptimizerCatalog.Create(optimizer, task.Int("k") ?? 4);
+            var options = OptimizerCatalog.Create(optimizer, task.Int("samples_per_prompt") ?? 4);
             try { options.Validate(name); }
-            catch (ArgumentException e) { Error(optimizer.Path, OptionsBinder.Translate(options.GetType(), Plain(e)).Replace("NumGenerations (K)", "k", StringComparison.Ordinal)); }
+            catch (ArgumentException e) { Error(optimizer.Path, OptionsBinder.Translate(options.GetType(), Plain(e)).Replace("SamplesPerPrompt (K)", "samples_per_prompt", StringComparison.Ordinal)); }
         }
         if (offline && !task.Has("pairs")) Error(task.Path, $"task '{name}': the dpo optimizer trains on preference pairs; add \"pairs\": \"FILE.jsonl\"");
         if (!offline && !task.Has("prompts")) Error(task.Path, $"task '{name}': missing required field 'prompts' (JSONL training prompts; only the dpo optimizer goes without)");

@@ -133,17 +133,17 @@ public static class RewardHackingExperiment
         {
             OptimizerOptions optimizer = arm switch
             {
-                "ppo" => new PpoOptions { NumGenerations = o.NumGenerations, KlCoef = o.PpoKlCoef },
-                "crpg" or "crpg-no-judges" or "unified" => new CrpgOptions { NumGenerations = o.NumGenerations, KlMax = o.KlMax },
-                "crraft" => new CrraftOptions { NumGenerations = o.NumGenerations, KlMax = o.KlMax },
-                "codpo" => new CodpoOptions { NumGenerations = o.NumGenerations },
+                "ppo" => new PpoOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlCoef = o.PpoKlCoef },
+                "crpg" or "crpg-no-judges" or "unified" => new CrpgOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
+                "crraft" => new CrraftOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
+                "codpo" => new CodpoOptions { SamplesPerPrompt = o.SamplesPerPrompt },
                 _ => throw new ArgumentException($"RewardHackingOptions.Arms: unknown arm '{arm}' (use ppo, crpg, crraft, codpo, crpg-no-judges, unified)."),
             };
             bool withJudges = arm is "crpg" or "crraft" or "codpo" or "unified";
             var reward = arm == "unified" ? unified : proxies[task];
             run = run.Task(task, t =>
             {
-                t = t.Prompts(train.ForTask(task)).Reward(reward).Optimizer(optimizer).Batch(o.PromptsPerStep);
+                t = t.Prompts(train.ForTask(task)).Reward(reward).Optimizer(optimizer).PromptsPerStep(o.PromptsPerStep);
                 return withJudges ? t.Judges(judges[task]) : t;
             });
         }

@@ -22,7 +22,7 @@ public sealed record RewardHackingOptions
     public int PromptsPerStep { get; init; } = 8;
 
     /// <summary>Generations per prompt (K) for every arm in the stratified setup. Default 4.</summary>
-    public int NumGenerations { get; init; } = 4;
+    public int SamplesPerPrompt { get; init; } = 4;
 
     /// <summary>Evaluate every this many steps (and at step 0 and the end). Default 20.</summary>
     public int EvalEvery { get; init; } = 20;

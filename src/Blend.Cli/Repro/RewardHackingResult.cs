@@ -133,7 +133,7 @@ public sealed record RewardHackingResult(IReadOnlyList<HackingPoint> Points, Rew
         var o = Options;
         var sb = new StringBuilder();
         sb.AppendLine("# Reward hacking: PPO vs CGPO on a proxy reward with planted flaws").AppendLine();
-        sb.AppendLine(F($"Seeds {o.FirstSeed}..{o.FirstSeed + o.Seeds - 1}; SFT {o.SftSteps} steps; RL {o.Steps} steps per arm, {o.PromptsPerStep} prompts/task/step, K = {o.NumGenerations}, lr {o.LearningRate}; "))
+        sb.AppendLine(F($"Seeds {o.FirstSeed}..{o.FirstSeed + o.Seeds - 1}; SFT {o.SftSteps} steps; RL {o.Steps} steps per arm, {o.PromptsPerStep} prompts/task/step, K = {o.SamplesPerPrompt}, lr {o.LearningRate}; "))
           .AppendLine(F($"proxy = 1[judge passes] + {o.LengthBonus}·words + {o.KeywordBonus}·count('{o.Keyword}'); KL_max {o.KlMax} (CGPO), β {o.PpoKlCoef} (PPO); {o.EvalPrompts} held-out prompts per task; {Seconds:F0} s."))
           .AppendLine();
         int last = Steps[^1];

@@ -13,7 +13,7 @@ public sealed record SoupsExperimentOptions
     public int SftSteps { get; init; } = 300;
 
     /// <summary>The fine-tuning recipe shared by the experts and the MORL policies (only the reward differs).</summary>
-    public ExpertTrainingOptions Training { get; init; } = new() { Steps = 60, PromptsPerStep = 8, NumGenerations = 4, MaxNewTokens = 24, LearningRate = 1e-3 };
+    public ExpertTrainingOptions Training { get; init; } = new() { Steps = 60, PromptsPerStep = 8, SamplesPerPrompt = 4, MaxNewTokens = 24, LearningRate = 1e-3 };
 
     /// <summary>λ grid points of the soup (λ ∈ {0, 0.1, …, 1} with 11). Default 11.</summary>
     public int SoupLambdas { get; init; } = 11;
@@ -34,6 +34,6 @@ public sealed record SoupsExperimentOptions
     public static SoupsExperimentOptions Smoke { get; } = new()
     {
         Seeds = 1, SftSteps = 200, SoupLambdas = 6, MorlPreferences = 3, EvalPrompts = 24,
-        Training = new ExpertTrainingOptions { Steps = 25, PromptsPerStep = 8, NumGenerations = 4, MaxNewTokens = 24, LearningRate = 1e-3 },
+        Training = new ExpertTrainingOptions { Steps = 25, PromptsPerStep = 8, SamplesPerPrompt = 4, MaxNewTokens = 24, LearningRate = 1e-3 },
     };
 }

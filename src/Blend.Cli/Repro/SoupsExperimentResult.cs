@@ -66,7 +66,7 @@ public sealed record SoupsExperimentResult(IReadOnlyList<SoupsSeedResult> Seeds,
         var t = o.Training;
         var sb = new StringBuilder();
         sb.AppendLine("# Rewarded soups: soup front vs MORL on brevity vs detail").AppendLine();
-        sb.AppendLine(F($"Seeds {o.FirstSeed}..{o.FirstSeed + o.Seeds - 1}; SFT {o.SftSteps} steps; experts and MORL: RLOO + KL β {t.Beta}, {t.Steps} steps, {t.PromptsPerStep} prompts × K {t.NumGenerations}, lr {t.LearningRate}; "))
+        sb.AppendLine(F($"Seeds {o.FirstSeed}..{o.FirstSeed + o.Seeds - 1}; SFT {o.SftSteps} steps; experts and MORL: RLOO + KL β {t.Beta}, {t.Steps} steps, {t.PromptsPerStep} prompts × K {t.SamplesPerPrompt}, lr {t.LearningRate}; "))
           .AppendLine(F($"soup λ grid {o.SoupLambdas} points, MORL μ grid {o.MorlPreferences} points; {o.EvalPrompts} held-out chat prompts × {o.SamplesPerPrompt} samples; HV reference ({string.Join(", ", Reference)}); {Seconds:F0} s.")).AppendLine();
         sb.AppendLine("| seed | soup HV (2 trainings) | MORL HV (trainings) | ratio | soup min gap | soup NLL barrier | control min gap | control NLL barrier |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");

@@ -6,7 +6,7 @@ namespace Blend;
 /// </summary>
 /// <example><code>
 /// var result = Cgpo.Create(policy, reference: sft, seed: 7)
-///     .Task("math", t => t.Prompts(math).Judges(mathJudge).Reward(rm).Optimizer(new CrpgOptions { KlMax = 8, NumGenerations = 4 }))
+///     .Task("math", t => t.Prompts(math).Judges(mathJudge).Reward(rm).Optimizer(new CrpgOptions { KlMax = 8, SamplesPerPrompt = 4 }))
 ///     .Steps(60)
 ///     .Train(progress);
 /// </code></example>

@@ -72,7 +72,7 @@ public sealed record CgpoRun
     public CgpoRun Sampling(int maxNewTokens = 32, double temperature = 1.0) => this with { NewTokens = maxNewTokens, SamplingTemperature = temperature };
 
     /// <summary>Responses sampled per held-out prompt in evaluation, for the policy and the reference alike. Default 2.</summary>
-    public CgpoRun EvalSamples(int responsesPerPrompt) => this with { EvalResponses = responsesPerPrompt };
+    public CgpoRun EvalSamplesPerPrompt(int responsesPerPrompt) => this with { EvalResponses = responsesPerPrompt };
 
     /// <summary>Saves policy, optimizer state, RNG position and metrics atomically to <paramref name="directory"/> every <paramref name="every"/> steps and at the end.</summary>
     public CgpoRun Checkpoints(string directory, int every)
@@ -134,7 +134,7 @@ public sealed record CgpoRun
         if (!(Decay >= 0)) throw new ArgumentException($"CGPO run: WeightDecay must be ≥ 0; got {Decay}.");
         if (NewTokens < 1) throw new ArgumentException($"CGPO run: Sampling maxNewTokens must be ≥ 1; got {NewTokens}.");
         if (!(SamplingTemperature > 0)) throw new ArgumentException($"CGPO run: Sampling temperature must be > 0; got {SamplingTemperature}.");
-        if (EvalResponses < 1) throw new ArgumentException($"CGPO run: EvalSamples must be ≥ 1; got {EvalResponses}.");
+        if (EvalResponses < 1) throw new ArgumentException($"CGPO run: EvalSamplesPerPrompt must be ≥ 1; got {EvalResponses}.");
         if (CheckpointDirectory is not null && CheckpointInterval < 1) throw new ArgumentException($"CGPO run: Checkpoints every must be ≥ 1; got {CheckpointInterval}.");
     }
 
@@ -143,7 +143,7 @@ public sealed record CgpoRun
     {
         var ic = System.Globalization.CultureInfo.InvariantCulture;
         var tasks = TaskList.Select(t => string.Format(ic, "{0}[{1} K={2} ρ={3} B={4}, {5} judges]", t.Name, t.Options?.Name ?? "no optimizer",
-            t.Options?.NumGenerations, t.Rho, t.PromptsPerStep, t.JudgeList.Length));
+            t.Options?.SamplesPerPrompt, t.Rho, t.PromptCount, t.JudgeList.Length));
         return string.Format(ic, "CgpoRun(seed {0}, {1} steps, lr {2}; {3})", Seed, StepCount, Lr, string.Join(", ", tasks.DefaultIfEmpty("no task")));
     }
 }

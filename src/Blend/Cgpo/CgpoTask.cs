@@ -16,7 +16,7 @@ public sealed record CgpoTask(string Name)
     internal IRewardModel? RewardModel { get; init; }
     internal OptimizerOptions? Options { get; init; }
     internal double Rho { get; init; } = 1.0;
-    internal int PromptsPerStep { get; init; } = 4;
+    internal int PromptCount { get; init; } = 4;
     internal BaselineSource BaselineKind { get; init; } = BaselineSource.Reference;
     internal Func<Sample, string?>? GivenBaseline { get; init; }
     internal bool EveryPrompt { get; init; }
@@ -85,7 +85,7 @@ public sealed record CgpoTask(string Name)
     public CgpoTask Weight(double rho) => this with { Rho = rho };
 
     /// <summary>B_l, the number of prompts this task samples per step (each gets K responses). Default 4.</summary>
-    public CgpoTask Batch(int prompts) => this with { PromptsPerStep = prompts };
+    public CgpoTask PromptsPerStep(int prompts) => this with { PromptCount = prompts };
 
     /// <summary>Where the baseline response ā of the calibrated reward comes from. Default <see cref="BaselineSource.Reference"/>.</summary>
     public CgpoTask Baseline(BaselineSource source) => this with { BaselineKind = source };
@@ -107,7 +107,7 @@ public sealed record CgpoTask(string Name)
         var options = Options ?? throw new InvalidOperationException($"Task '{Name}': no optimizer; add .Optimizer(new CrpgOptions {{ … }}) (or CrraftOptions, CodpoOptions, PpoOptions, GrpoOptions, …).");
         options.Validate(Name);
         if (!(Rho >= 0) || double.IsInfinity(Rho)) throw new ArgumentException($"Task '{Name}': Weight (ρ) must be a finite number ≥ 0; got {Rho}.");
-        if (PromptsPerStep < 1) throw new ArgumentException($"Task '{Name}': Batch (prompts per step) must be ≥ 1; got {PromptsPerStep}.");
+        if (PromptCount < 1) throw new ArgumentException($"Task '{Name}': PromptsPerStep must be ≥ 1; got {PromptCount}.");
         if (!options.Online)
         {
             if (PairList.IsEmpty) throw new InvalidOperationException($"Task '{Name}': offline DPO needs preference pairs; add .Pairs(pairs).");

@@ -125,7 +125,7 @@ internal sealed class CgpoTrainer
             MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/generate/{task.Name}/{step}"),
         };
         return RolloutOf(policy, task, $"Task '{task.Name}', step {step}", PolicyScoring.Gradient, reference: true)
-            .Generate(prompts.Select(p => p.Item).ToList(), task.Options!.NumGenerations, generation, prompts.Select(p => state.Baselines[p.Index]).ToList());
+            .Generate(prompts.Select(p => p.Item).ToList(), task.Options!.SamplesPerPrompt, generation, prompts.Select(p => state.Baselines[p.Index]).ToList());
     }
 
     /// <summary>An offline task's rollout: preference pairs drawn with a stream seeded by (seed, task, step), K = 2 rows per pair (chosen, rejected), not judged or rewarded.</summary>
@@ -178,7 +178,7 @@ internal sealed class CgpoTrainer
         var random = BlendRuntime.Random(_run.Seed, $"cgpo/prompts/{state.Task.Name}/{step}");
         var order = Enumerable.Range(0, all.Count).ToArray();
         random.Shuffle(order);
-        return order.Take(Math.Min(state.Task.PromptsPerStep, all.Count)).Select(i => new DrawnPrompt(i, all[i])).ToList();
+        return order.Take(Math.Min(state.Task.PromptCount, all.Count)).Select(i => new DrawnPrompt(i, all[i])).ToList();
     }
 
     /// <summary>Computes (once per prompt) the baseline response ā, its reward r(s,ā), its judges' verdict and its tokens.</summary>

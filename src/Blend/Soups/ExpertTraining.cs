@@ -42,8 +42,8 @@ public static class ExpertTraining
         var o = (options ?? new ExpertTrainingOptions()).Validate();
         return Cgpo.Create(init, reference: init, seed: o.Seed)
             .Steps(o.Steps).LearningRate(o.LearningRate).MaxGradNorm(o.MaxGradNorm).Sampling(o.MaxNewTokens, o.Temperature)
-            .Task(prompts.Tasks.Count == 1 ? prompts.Tasks[0] : "expert", t => t.Prompts(prompts).AllPrompts().Reward(reward).Batch(o.PromptsPerStep)
-                .Optimizer(new RlooOptions { NumGenerations = o.NumGenerations, Beta = o.Beta }));
+            .Task(prompts.Tasks.Count == 1 ? prompts.Tasks[0] : "expert", t => t.Prompts(prompts).AllPrompts().Reward(reward).PromptsPerStep(o.PromptsPerStep)
+                .Optimizer(new RlooOptions { SamplesPerPrompt = o.SamplesPerPrompt, Beta = o.Beta }));
     }
 
     /// <summary>Relays the trainer's step metrics as expert steps (zero-based), synchronously.</summary>

@@ -13,7 +13,7 @@ public sealed record ExpertTrainingOptions
     public int PromptsPerStep { get; init; } = 8;
 
     /// <summary>Responses sampled per prompt, K in RLOO (default 4, at least 2).</summary>
-    public int NumGenerations { get; init; } = 4;
+    public int SamplesPerPrompt { get; init; } = 4;
 
     /// <summary>AdamW learning rate, weight decay 0 (default 3e-3, for tiny models).</summary>
     public double LearningRate { get; init; } = 3e-3;
@@ -37,7 +37,7 @@ public sealed record ExpertTrainingOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
         ArgumentOutOfRangeException.ThrowIfLessThan(PromptsPerStep, 1, nameof(PromptsPerStep));
-        ArgumentOutOfRangeException.ThrowIfLessThan(NumGenerations, 2, nameof(NumGenerations));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SamplesPerPrompt, 2, nameof(SamplesPerPrompt));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxNewTokens, 1, nameof(MaxNewTokens));
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
         if (!(Beta >= 0)) throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "Beta must be ≥ 0.");

@@ -40,8 +40,8 @@ public sealed record Soup
     /// <summary>How responses are sampled for evaluation (default: 32 new tokens, temperature 1, seed <see cref="Seed"/>).</summary>
     public GenerationOptions? GenerationOptions { get; init; }
 
-    /// <summary>Responses sampled per prompt and soup (default 4).</summary>
-    public int Samples { get; init; } = 4;
+    /// <summary>Responses sampled per prompt and soup (default 4; see <see cref="SamplesPerPrompt"/>).</summary>
+    internal int SampleCount { get; init; } = 4;
 
     /// <summary>The per-batch deadline of every objective's reward call (default 10 minutes; see <see cref="Timeouts(TimeSpan)"/>).</summary>
     public TimeSpan RewardTimeout { get; init; } = Deadline.DefaultPerBatch;
@@ -141,7 +141,7 @@ public sealed record Soup
     public Soup SamplesPerPrompt(int samples)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
-        return this with { Samples = samples };
+        return this with { SampleCount = samples };
     }
 
     /// <summary>Sets the evaluation seed (default 0).</summary>
@@ -186,7 +186,7 @@ public sealed record Soup
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(prompts);
         if (Objectives.Count == 0) throw new InvalidOperationException("Soup.Score: no objectives; add them with .Objective(name, reward).");
-        return SoupEvaluation.Rewards(policy, prompts, Objectives, Generation(), Samples, RewardTimeout);
+        return SoupEvaluation.Rewards(policy, prompts, Objectives, Generation(), SampleCount, RewardTimeout);
     }
 
     /// <summary>
@@ -214,7 +214,7 @@ public sealed record Soup
         for (int i = 0; i < lambdas.Count; i++)
         {
             open.Method.Into(targetSet, open.Sets, lambdas.Vectors[i]);
-            var rewards = NonFinite.Guard(() => SoupEvaluation.Rewards(target, prompts, Objectives, generation, Samples, RewardTimeout), $"Soup.Sweep, λ = ({string.Join(", ", lambdas.Vectors[i].Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))})");
+            var rewards = NonFinite.Guard(() => SoupEvaluation.Rewards(target, prompts, Objectives, generation, SampleCount, RewardTimeout), $"Soup.Sweep, λ = ({string.Join(", ", lambdas.Vectors[i].Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))})");
             double? nll = LossTexts is null ? null : SoupEvaluation.Nll(target, LossTexts);
             points.Add(new SoupPoint(i, lambdas.Vectors[i], rewards) { Nll = nll });
         }
@@ -231,7 +231,7 @@ public sealed record Soup
             HypervolumeReference = reference,
             Hypervolume = front.Hypervolume(reference),
             Prompts = prompts.Count,
-            SamplesPerPrompt = Samples,
+            SamplesPerPrompt = SampleCount,
             Seed = Seed,
             Seconds = clock.Elapsed.TotalSeconds,
         };
@@ -277,7 +277,7 @@ public sealed record Soup
         {
             var mu = preferences.Vectors[i];
             using var run = ExpertTraining.FineTune(init, new WeightedReward(Objectives, mu), trainPrompts, options, progress);
-            points.Add(new SoupPoint(i, mu, SoupEvaluation.Rewards(run.Policy, evalPrompts, Objectives, Generation(), Samples, RewardTimeout)));
+            points.Add(new SoupPoint(i, mu, SoupEvaluation.Rewards(run.Policy, evalPrompts, Objectives, Generation(), SampleCount, RewardTimeout)));
             curves.Add(run.RewardCurve);
         }
         return new MorlBaseline

@@ -5,8 +5,8 @@ public class CgpoCheckpointTests
 {
     internal static CgpoRun Run(Blend.Policy policy) =>
         global::Blend.Cgpo.Create(policy, seed: 11)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2))
-            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(new CrraftOptions { NumGenerations = 2 }).Batch(2))
+            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
+            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(new CrraftOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
             .Sampling(maxNewTokens: 6)
             .LearningRate(2e-3);
 

@@ -11,7 +11,7 @@ public class CgpoDeadlineTests
     static CgpoRun Math(Blend.Policy policy, Func<CgpoTask, CgpoTask> more) =>
         global::Blend.Cgpo.Create(policy, seed: 3)
             .Task("math", t => more(t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits)
-                .Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2)))
+                .Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2)))
             .Sampling(maxNewTokens: 4)
             .Steps(1);
 
@@ -95,7 +95,7 @@ public class CgpoDeadlineTests
     {
         using var policy = CgpoFixture.Policy();
         var run = global::Blend.Cgpo.Create(policy, seed: 3)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Reward(CgpoFixture.Digits).Optimizer(new GrpoOptions { NumGenerations = 2 }).Batch(2))
+            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Reward(CgpoFixture.Digits).Optimizer(new GrpoOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
             .Sampling(maxNewTokens: 4).LearningRate(1e30).MaxGradNorm(1e30).Steps(4);
         var e = Assert.ThrowsAny<InvalidOperationException>(() => run.Train());
         Assert.Contains("Task 'math', step", e.Message, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public class CgpoDirectionTests(ITestOutputHelper output)
     {
         var sft = TinySft.Policy;
         output.WriteLine($"tiny SFT: {TinySft.Seconds:F1} s wall, {TinySft.CpuSeconds:F1} s CPU, loss {TinySft.FirstLoss:F3} → {TinySft.LastLoss:F3}");
-        var run = global::Blend.Cgpo.Create(sft, seed: 3).Sampling(maxNewTokens: 32).LearningRate(1e-3).EvalSamples(4).Steps(Steps);
+        var run = global::Blend.Cgpo.Create(sft, seed: 3).Sampling(maxNewTokens: 32).LearningRate(1e-3).EvalSamplesPerPrompt(4).Steps(Steps);
         foreach (var task in Tasks)
         {
             var train = TinySft.Train(task);
@@ -45,7 +45,7 @@ public class CgpoDirectionTests(ITestOutputHelper output)
             var gold = train.Concat(test).Select((item, i) => (item.Text, Gold: i < train.Count ? train.Responses[i] : test.Responses[i - train.Count]))
                 .GroupBy(p => p.Text).ToDictionary(g => g.Key, g => g.First().Gold!);
             run = run.Task(task, t => t.Prompts(train).EvalPrompts(test).Judges(JudgesFor(task)).Reward(Reward.GoldOverlap(s => gold[s.Prompt]))
-                .Optimizer(new CrpgOptions { NumGenerations = task == "instructions" ? 8 : 4, KlMax = task is "math" or "instructions" ? 8 : 4 }).Batch(16));
+                .Optimizer(new CrpgOptions { SamplesPerPrompt = task == "instructions" ? 8 : 4, KlMax = task is "math" or "instructions" ? 8 : 4 }).PromptsPerStep(16));
         }
         var result = Report(run);
         foreach (var e in result.Evaluation!.Tasks)

@@ -8,7 +8,7 @@ public class CgpoRobustnessTests
     static CgpoRun Math(Blend.Policy policy, Func<CgpoTask, CgpoTask>? more = null) =>
         global::Blend.Cgpo.Create(policy, seed: 3)
             .Task("math", t => (more ?? (x => x))(t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits)
-                .Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2)))
+                .Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2)))
             .Sampling(maxNewTokens: 4)
             .Steps(1);
 
@@ -50,10 +50,10 @@ public class CgpoRobustnessTests
         using var policy = CgpoFixture.Policy();
         OptimizerOptions options = name switch
         {
-            "codpo" => new CodpoOptions { NumGenerations = 1 },
-            "grpo" => new GrpoOptions { NumGenerations = 1 },
-            "rloo" => new RlooOptions { NumGenerations = 1 },
-            _ => new OnlineDpoOptions { NumGenerations = 1 },
+            "codpo" => new CodpoOptions { SamplesPerPrompt = 1 },
+            "grpo" => new GrpoOptions { SamplesPerPrompt = 1 },
+            "rloo" => new RlooOptions { SamplesPerPrompt = 1 },
+            _ => new OnlineDpoOptions { SamplesPerPrompt = 1 },
         };
         var e = Assert.Throws<ArgumentException>(() => Math(policy, t => t.Optimizer(options)).Train());
         Assert.Contains("Task 'math'", e.Message, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public class CgpoRobustnessTests
         using var policy = CgpoFixture.Policy();
         var nan = Reward.From("flaky", s => s.Response.Length >= 0 && s.Id == "m3" ? double.NaN : 0.5);
         var run = global::Blend.Cgpo.Create(policy, seed: 3)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts(4)).Reward(nan).Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(4))
+            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts(4)).Reward(nan).Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(4))
             .Sampling(maxNewTokens: 4).Steps(1);
         var e = Assert.Throws<InvalidOperationException>(() => run.Train());
         Assert.Contains("Task 'math'", e.Message, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public class CgpoRobustnessTests
         using (torch.no_grad()) policy.Model.state_dict()["wte.weight"][policy.Codec.Eos].mul_(60); // EOS first, almost always
         var seen = new List<string>();
         var judge = new FuncJudge("seen", s => { seen.Add(s.Response); return true; });
-        var result = Math(policy, t => t.Judges(judge).Optimizer(new CodpoOptions { NumGenerations = 2 })).Train();
+        var result = Math(policy, t => t.Judges(judge).Optimizer(new CodpoOptions { SamplesPerPrompt = 2 })).Train();
         Assert.Contains("", seen);
         var m = Assert.Single(result.Metrics);
         Assert.True(double.IsFinite(m.Loss));

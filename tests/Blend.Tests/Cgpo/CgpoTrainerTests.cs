@@ -7,8 +7,8 @@ public class CgpoTrainerTests
 {
     static CgpoRun TwoTasks(Blend.Policy policy, OptimizerOptions math, OptimizerOptions chat, int seed = 7) =>
         global::Blend.Cgpo.Create(policy, seed: seed)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(math).Batch(2))
-            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.Short(), CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(chat).Batch(2).Weight(0.5))
+            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(math).PromptsPerStep(2))
+            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.Short(), CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(chat).PromptsPerStep(2).Weight(0.5))
             .Sampling(maxNewTokens: 6)
             .LearningRate(1e-3);
 
@@ -16,13 +16,13 @@ public class CgpoTrainerTests
 
     static OptimizerOptions Options(string name) => name switch
     {
-        "crpg" => new CrpgOptions { NumGenerations = 2, KlMax = 8 },
-        "crraft" => new CrraftOptions { NumGenerations = 2 },
-        "codpo" => new CodpoOptions { NumGenerations = 2 },
-        "ppo" => new PpoOptions { NumGenerations = 2 },
-        "grpo" => new GrpoOptions { NumGenerations = 2 },
-        "rloo" => new RlooOptions { NumGenerations = 2 },
-        _ => new OnlineDpoOptions { NumGenerations = 2 },
+        "crpg" => new CrpgOptions { SamplesPerPrompt = 2, KlMax = 8 },
+        "crraft" => new CrraftOptions { SamplesPerPrompt = 2 },
+        "codpo" => new CodpoOptions { SamplesPerPrompt = 2 },
+        "ppo" => new PpoOptions { SamplesPerPrompt = 2 },
+        "grpo" => new GrpoOptions { SamplesPerPrompt = 2 },
+        "rloo" => new RlooOptions { SamplesPerPrompt = 2 },
+        _ => new OnlineDpoOptions { SamplesPerPrompt = 2 },
     };
 
     [Theory]
@@ -32,7 +32,7 @@ public class CgpoTrainerTests
         using var policy = CgpoFixture.Policy();
         var before = policy.Model.parameters().Select(p => p.detach().clone()).ToList();
         var reported = new List<StepMetrics>();
-        var result = TwoTasks(policy, Options(name), new CrpgOptions { NumGenerations = 2 }).Steps(2).Train(new SyncProgress(reported.Add));
+        var result = TwoTasks(policy, Options(name), new CrpgOptions { SamplesPerPrompt = 2 }).Steps(2).Train(new SyncProgress(reported.Add));
         Assert.Equal(4, result.Metrics.Count);
         Assert.Equal(result.Metrics, reported);
         Assert.All(result.Metrics, m => Assert.True(double.IsFinite(m.Loss) && double.IsFinite(m.Kl) && double.IsFinite(m.GradNorm), m.ToString()));
@@ -52,8 +52,8 @@ public class CgpoTrainerTests
     public void The_same_seed_gives_the_same_run()
     {
         using var policy = CgpoFixture.Policy();
-        var a = TwoTasks(policy, new CrpgOptions { NumGenerations = 2 }, new CodpoOptions { NumGenerations = 2 }).Steps(2).Train();
-        var b = TwoTasks(policy, new CrpgOptions { NumGenerations = 2 }, new CodpoOptions { NumGenerations = 2 }).Steps(2).Train();
+        var a = TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CodpoOptions { SamplesPerPrompt = 2 }).Steps(2).Train();
+        var b = TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CodpoOptions { SamplesPerPrompt = 2 }).Steps(2).Train();
         Assert.Equal(a.Metrics.Select(Numbers), b.Metrics.Select(Numbers));
     }
 
@@ -61,7 +61,7 @@ public class CgpoTrainerTests
     public void Evaluating_the_reference_against_itself_gives_equal_numbers_and_a_half_win_rate()
     {
         using var policy = CgpoFixture.Policy();
-        var run = TwoTasks(policy, new CrpgOptions { NumGenerations = 2 }, new CrpgOptions { NumGenerations = 2 })
+        var run = TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CrpgOptions { SamplesPerPrompt = 2 })
             .Task("math", t => t.EvalPrompts(CgpoFixture.MathPrompts(6, offset: 20)))
             .Task("chat", t => t.EvalPrompts(CgpoFixture.ChatPrompts(4, offset: 20)));
         var evaluation = run.Evaluate();
@@ -102,7 +102,7 @@ public class CgpoTrainerTests
         var pairs = Enumerable.Range(0, 6).Select(i => new PreferencePair("math", $"What is {i} + 1?", (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "hello")).ToList();
         var result = global::Blend.Cgpo.Create(policy, seed: 2)
             .Task("math", t => t.Pairs(pairs).Optimizer(new DpoOptions { Beta = 0.5, PairsPerStep = 4 }))
-            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Reward(CgpoFixture.Letters).Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2))
+            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Reward(CgpoFixture.Letters).Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
             .Sampling(maxNewTokens: 4).LearningRate(1e-2).Steps(3).Train();
         var dpo = result.ForTask("math");
         Assert.Equal(3, dpo.Count);

@@ -39,7 +39,7 @@ public sealed class RecipeModelFolderTests : IDisposable
              "tasks": [{"name": "math", "prompts": "{{math}}",
                         "judges": [{"type": "model", "name": "lm-judge", "model": "{{judgeModel}}", "template": "{response}",
                                     "violation_token": "Blue", "pass_token": "Bonjour", "margin": 0.25}],
-                        "rewards": [{"type": "judge", "judge": "lm-judge"}], "optimizer": {"type": "crpg"}, "batch": 1, "k": 2}]}
+                        "rewards": [{"type": "judge", "judge": "lm-judge"}], "optimizer": {"type": "crpg"}, "prompts_per_step": 1, "samples_per_prompt": 2}]}
             """);
         return path;
     }

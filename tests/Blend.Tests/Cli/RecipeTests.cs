@@ -97,7 +97,7 @@ public sealed class RecipeTests : IDisposable
                   "judges": [ { "type": "regex", "patern": "x" }, { "type": "math_answr" }, { "type": "math_answer" } ],
                   "rewards": [ { "type": "judge", "judge": "math-answr" }, { "type": "length" } ],
                   "optimizer": { "type": "crpg", "kl_max": -3 },
-                  "batch": 0
+                  "prompts_per_step": 0
                 }
               ]
             }
@@ -116,7 +116,7 @@ public sealed class RecipeTests : IDisposable
             $"{recipe}:11: $.tasks[0].judges[1].type: unknown judge 'math_answr'; did you mean 'math_answer'?",
             $"{recipe}:12: $.tasks[0].rewards[1]: missing required field 'target_words'",
             $"{recipe}:13: $.tasks[0].optimizer: Task 'math': kl_max must be a finite number > 0; got -3.",
-            $"{recipe}:14: $.tasks[0].batch: must be ≥ 1, found 0",
+            $"{recipe}:14: $.tasks[0].prompts_per_step: must be ≥ 1, found 0",
         ];
         var lines = r.Err.Split('\n');
         foreach (var e in expected) Assert.True(lines.Any(l => l.StartsWith(e, StringComparison.Ordinal)), $"missing: {e}\n--- got:\n{r.Err}");
@@ -177,12 +177,12 @@ public sealed class RecipeTests : IDisposable
     public void Optimizer_options_bind_to_the_library_records()
     {
         var recipe = Write("o.json", $$$"""
-            {"name": "o", "model": {"tiny": {}}, "tasks": [{"name": "math", "prompts": "{{{Data("math.train.jsonl")}}}", "k": 6,
+            {"name": "o", "model": {"tiny": {}}, "tasks": [{"name": "math", "prompts": "{{{Data("math.train.jsonl")}}}", "samples_per_prompt": 6,
               "rewards": [{"type": "brevity"}], "optimizer": {"type": "ppo", "kl_coef": 0.2, "whiten_advantages": false}}]}
             """);
         using var b = new RecipeBuilder(RecipeReader.Read(recipe));
         var options = Assert.IsType<PpoOptions>(OptimizerCatalog.Create(b.Task("math").Child("optimizer")!, 6));
-        Assert.Equal(new PpoOptions { KlCoef = 0.2, WhitenAdvantages = false, NumGenerations = 6 }, options);
+        Assert.Equal(new PpoOptions { KlCoef = 0.2, WhitenAdvantages = false, SamplesPerPrompt = 6 }, options);
         // Integer options bind as integers (SftOptions.Steps, BatchSize) and numbers as numbers.
         var sft = OptionsBinder.Bind<SftOptions>(new RecipeValues(JsonNode.Parse("""{"steps": 12, "batch_size": 3, "learning_rate": 0.01}""")!.AsObject(), "$.sft"));
         Assert.Equal((12, 3, 0.01), (sft.Steps, sft.BatchSize, sft.LearningRate));

@@ -31,7 +31,7 @@ public sealed class SweepFixture : IDisposable
              "budget": {"max_new_tokens": 6},
              "tasks": [{"name": "chat", "prompts": "{{{Prompts}}}", "rewards": [{"type": "brevity", "max_words": 8}, {"type": "detail", "target_distinct_words": 4}],
                         "optimizer": {"type": "crpg"}}],
-             "sweep": {"experts": ["brevity", "detail"], "lambdas": 3, "samples": 1, "eval_prompts": 4}}
+             "sweep": {"experts": ["brevity", "detail"], "lambdas": 3, "samples_per_prompt": 1, "eval_prompts": 4}}
             """);
     }
 
@@ -94,7 +94,7 @@ public sealed class SweepCommandTests(SweepFixture fx) : IClassFixture<SweepFixt
     {
         var outDir = Path.Combine(fx.Dir, "flags");
         var (code, stdout, stderr) = CliRun.Process("sweep", "--experts", $"{fx.ExpertA},{fx.ExpertB}", "--prompts", SweepFixture.Prompts,
-            "--objectives", "brevity,friendliness", "--lambdas", "2", "--samples", "1", "--eval-prompts", "3", "--max-new-tokens", "4", "--out", outDir);
+            "--objectives", "brevity,friendliness", "--lambdas", "2", "--samples-per-prompt", "1", "--eval-prompts", "3", "--max-new-tokens", "4", "--out", outDir);
         Assert.True(code == 0, stderr);
         Assert.Contains("hypervolume", stdout, StringComparison.Ordinal);
         var result = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")))!;

@@ -21,7 +21,7 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
              "budget": {"steps": {{{steps}}}, "eval_prompts": 0, "max_new_tokens": 4},
              "training": {"learning_rate": 0.003, "checkpoint_every": {{{every}}}},
              "tasks": [{"name": "math", "prompts": "{{{math}}}", "judges": [{"type": "math_answer"}],
-                        "rewards": [{"type": "gold_overlap"}], "optimizer": {"type": "crpg"}, "batch": 2, "k": 2}]}
+                        "rewards": [{"type": "gold_overlap"}], "optimizer": {"type": "crpg"}, "prompts_per_step": 2, "samples_per_prompt": 2}]}
             """);
         return path;
     }
@@ -79,13 +79,13 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--report: ", r.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(fresh));
-        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"batch\": 2", "\"bacth\": 2", StringComparison.Ordinal));
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"prompts_per_step\": 2", "\"prompts_per_stp\": 2", StringComparison.Ordinal));
         r = CliRun.Invoke("train", "--recipe", recipe, "--out", fresh);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("train.json:5: $.tasks[0].bacth: unknown field 'bacth' in task; did you mean 'batch'?", r.Err, StringComparison.Ordinal);
+        Assert.Contains("train.json:5: $.tasks[0].prompts_per_stp: unknown field 'prompts_per_stp' in task; did you mean 'prompts_per_step'?", r.Err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(fresh));
         Directory.CreateDirectory(Path.Combine(fresh, "checkpoint"));
-        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"bacth\": 2", "\"batch\": 2", StringComparison.Ordinal));
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"prompts_per_stp\": 2", "\"prompts_per_step\": 2", StringComparison.Ordinal));
         r = CliRun.Invoke("train", "--recipe", recipe, "--out", fresh);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("already holds a checkpoint; pass --resume", r.Err, StringComparison.Ordinal);

@@ -86,7 +86,7 @@ public class HuggingFaceStackTests(TinyHuggingFace hf) : IClassFixture<TinyHuggi
         using var policy = Blend.Policy.Load(hf.Dir("llama3-scaling"), CPU);
         var before = policy.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         var result = global::Blend.Cgpo.Create(policy, seed: 5)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(new CrpgOptions { NumGenerations = 2, KlMax = 8 }).Batch(2))
+            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(new CrpgOptions { SamplesPerPrompt = 2, KlMax = 8 }).PromptsPerStep(2))
             .Sampling(maxNewTokens: 6).LearningRate(1e-3).Steps(1).Train();
         Assert.Single(result.Metrics);
         var m = result.Metrics[0];

@@ -36,7 +36,7 @@ public class ContextLengthTests
 
         var prompts = new PromptSet([new PromptItem("a", "chat", "Name a color."), new PromptItem("b", "chat", "Say hello in French.")]);
         var result = global::Blend.Cgpo.Create(policy, seed: 1)
-            .Task("chat", t => t.Prompts(prompts).Reward(Reward.From("len", s => s.Response.Length)).Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2))
+            .Task("chat", t => t.Prompts(prompts).Reward(Reward.From("len", s => s.Response.Length)).Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
             .Sampling(maxNewTokens: 4).Steps(1).Train();
         Assert.True(double.IsFinite(Assert.Single(result.Metrics).Loss));
     }

@@ -42,7 +42,7 @@ public class NonFiniteSamplingTests
         using var poisoned = Poisoned(5);
         var prompts = new PromptSet([new PromptItem("a", "chat", "Name a color."), new PromptItem("b", "chat", "Say hello in French.")]);
         var run = global::Blend.Cgpo.Create(start, seed: 1)
-            .Task("chat", t => t.Prompts(prompts).EvalPrompts(prompts).Reward(Reward.From("len", s => s.Response.Length)).Optimizer(new CrpgOptions { NumGenerations = 2 }).Batch(2))
+            .Task("chat", t => t.Prompts(prompts).EvalPrompts(prompts).Reward(Reward.From("len", s => s.Response.Length)).Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
             .Sampling(maxNewTokens: 4).Steps(1);
         var e = Assert.Throws<NonFiniteSamplingException>(() => run.Evaluate(poisoned));
         NotTorchs(e);

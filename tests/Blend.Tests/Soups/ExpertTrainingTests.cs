@@ -11,13 +11,13 @@ public class ExpertTrainingTests
     {
         using var init = TinyPolicy.Create(41);
         var reward = new CharShareReward("vowels", "aeiou");
-        var options = new ExpertTrainingOptions { Steps = 3, PromptsPerStep = 3, NumGenerations = 3, MaxNewTokens = 5, LearningRate = 1e-2, Beta = 0.1, Seed = 7 };
+        var options = new ExpertTrainingOptions { Steps = 3, PromptsPerStep = 3, SamplesPerPrompt = 3, MaxNewTokens = 5, LearningRate = 1e-2, Beta = 0.1, Seed = 7 };
         var steps = new List<ExpertStep>();
         using var expert = ExpertTraining.FineTune(init, reward, SoupFrontTests.Prompts, options, new SyncProgress<ExpertStep>(steps.Add));
 
         var byHand = Blend.Cgpo.Create(init, reference: init, seed: 7)
             .Steps(3).LearningRate(1e-2).MaxGradNorm(1.0).Sampling(maxNewTokens: 5, temperature: 1.0)
-            .Task("chat", t => t.Prompts(SoupFrontTests.Prompts).Reward(reward).Batch(3).Optimizer(new RlooOptions { NumGenerations = 3, Beta = 0.1 }))
+            .Task("chat", t => t.Prompts(SoupFrontTests.Prompts).Reward(reward).PromptsPerStep(3).Optimizer(new RlooOptions { SamplesPerPrompt = 3, Beta = 0.1 }))
             .Train();
         using var cgpo = byHand.Policy;
 

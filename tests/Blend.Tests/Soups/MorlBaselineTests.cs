@@ -24,7 +24,7 @@ public class MorlBaselineTests
             .Objective(new CharShareReward("digits", "0123456789"))
             .Generation(new GenerationOptions { MaxNewTokens = 4 })
             .SamplesPerPrompt(2);
-        var options = new ExpertTrainingOptions { Steps = 2, PromptsPerStep = 2, NumGenerations = 2, MaxNewTokens = 4 };
+        var options = new ExpertTrainingOptions { Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 2, MaxNewTokens = 4 };
         var morl = soup.Morl(init, Lambda.Of([0.3, 0.7], [0.8, 0.2]), SoupFrontTests.Prompts, SoupFrontTests.Prompts.Take(2), options);
         Assert.Equal(2, morl.TrainingRuns);
         Assert.Equal(new[] { 0.8, 0.2 }, morl.Points[1].Lambda);

@@ -24,7 +24,7 @@ public class SoupFrontTests(ITestOutputHelper output)
         using var init = TinyPolicy.Create(31);
         var vowels = new CharShareReward("vowels", "aeiouAEIOU");
         var digits = new CharShareReward("digits", "0123456789");
-        var options = new ExpertTrainingOptions { Steps = 15, PromptsPerStep = 6, NumGenerations = 4, MaxNewTokens = 6, LearningRate = 1e-2, Beta = 0.02, Seed = 1 };
+        var options = new ExpertTrainingOptions { Steps = 15, PromptsPerStep = 6, SamplesPerPrompt = 4, MaxNewTokens = 6, LearningRate = 1e-2, Beta = 0.02, Seed = 1 };
         using var a = ExpertTraining.FineTune(init, vowels, Prompts, options);
         using var b = ExpertTraining.FineTune(init, digits, Prompts, options);
         output.WriteLine(a.ToString());

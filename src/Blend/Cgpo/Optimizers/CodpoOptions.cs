@@ -3,7 +3,7 @@ namespace Blend;
 /// <summary>
 /// Options of CODPO, constrained online DPO (CGPO §4.2, eq. 14; docs/cgpo.md#codpo).
 /// </summary>
-/// <example><code>new CodpoOptions { Beta = 0.1, Lambda = 0.5, NumGenerations = 4 }</code></example>
+/// <example><code>new CodpoOptions { Beta = 0.1, Lambda = 0.5, SamplesPerPrompt = 4 }</code></example>
 public sealed record CodpoOptions : OptimizerOptions
 {
     /// <summary>β, the DPO temperature on the log-ratio margin. Default 0.1.</summary>

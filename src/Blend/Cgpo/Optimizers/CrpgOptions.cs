@@ -3,7 +3,7 @@ namespace Blend;
 /// <summary>
 /// Options of CRPG, calibrated-regularized policy gradient (CGPO §4.2, eq. 11–12; docs/cgpo.md#crpg).
 /// </summary>
-/// <example><code>new CrpgOptions { KlMax = 8, NumGenerations = 4 }</code></example>
+/// <example><code>new CrpgOptions { KlMax = 8, SamplesPerPrompt = 4 }</code></example>
 public sealed record CrpgOptions : OptimizerOptions
 {
     /// <summary>KL_max, the per-sample KL budget in nats of the hinge max(1 − log(π/π_ref)/KL_max, 0) (eq. 11). Default 8.</summary>

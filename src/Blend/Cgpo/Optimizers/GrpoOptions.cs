@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>Options of GRPO, group-relative policy optimisation (Shao et al. 2024, DeepSeekMath).</summary>
-/// <example><code>new GrpoOptions { NumGenerations = 4, Beta = 0.04 }</code></example>
+/// <example><code>new GrpoOptions { SamplesPerPrompt = 4, Beta = 0.04 }</code></example>
 public sealed record GrpoOptions : OptimizerOptions
 {
     /// <summary>β, the weight of the per-token k3 KL estimate to the reference policy. Default 0.04.</summary>

@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>Options of online DPO: pairs formed from the policy's own K responses, chosen by reward only (no judges).</summary>
-/// <example><code>new OnlineDpoOptions { Beta = 0.1, NumGenerations = 2 }</code></example>
+/// <example><code>new OnlineDpoOptions { Beta = 0.1, SamplesPerPrompt = 2 }</code></example>
 public sealed record OnlineDpoOptions : OptimizerOptions
 {
     /// <summary>β, the DPO temperature on the log-ratio margin. Default 0.1.</summary>

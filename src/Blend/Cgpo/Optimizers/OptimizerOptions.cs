@@ -7,7 +7,7 @@ namespace Blend;
 public abstract record OptimizerOptions
 {
     /// <summary>K, the number of responses generated per prompt (step 2 of docs/cgpo.md#the-loop). Default 4.</summary>
-    public int NumGenerations { get; init; } = 4;
+    public int SamplesPerPrompt { get; init; } = 4;
 
     /// <summary>The optimizer's short name (<c>crpg</c>, <c>ppo</c>, …), used in metrics and reports.</summary>
     public abstract string Name { get; }
@@ -34,10 +34,10 @@ public abstract record OptimizerOptions
     /// <exception cref="ArgumentException">A field is out of range.</exception>
     public virtual void Validate(string task)
     {
-        if (Online && NumGenerations < MinGenerations)
+        if (Online && SamplesPerPrompt < MinGenerations)
             throw new ArgumentException(MinGenerations > 1
-                ? $"Task '{task}': {Name} compares responses of one prompt and needs NumGenerations (K) ≥ {MinGenerations}; got {NumGenerations}."
-                : $"Task '{task}': NumGenerations (K) must be ≥ 1; got {NumGenerations}.");
+                ? $"Task '{task}': {Name} compares responses of one prompt and needs SamplesPerPrompt (K) ≥ {MinGenerations}; got {SamplesPerPrompt}."
+                : $"Task '{task}': SamplesPerPrompt (K) must be ≥ 1; got {SamplesPerPrompt}.");
     }
 
     /// <summary>Throws unless <paramref name="value"/> is finite and positive.</summary>

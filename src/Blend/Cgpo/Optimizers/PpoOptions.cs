@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>Options of PPO with a value head, GAE and a per-token KL penalty (Schulman et al. 2017; Ouyang et al. 2022).</summary>
-/// <example><code>new PpoOptions { KlCoef = 0.05, NumGenerations = 4 }</code></example>
+/// <example><code>new PpoOptions { KlCoef = 0.05, SamplesPerPrompt = 4 }</code></example>
 public sealed record PpoOptions : OptimizerOptions
 {
     /// <summary>β, the per-token KL penalty: r_t = −β (log π_old(a_t) − log π_ref(a_t)), plus the score on the last token. Default 0.05.</summary>

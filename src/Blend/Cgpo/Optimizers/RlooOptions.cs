@@ -1,7 +1,7 @@
 namespace Blend;
 
 /// <summary>Options of RLOO, REINFORCE with a leave-one-out baseline (Ahmadian et al. 2024).</summary>
-/// <example><code>new RlooOptions { NumGenerations = 4, Beta = 0.05 }</code></example>
+/// <example><code>new RlooOptions { SamplesPerPrompt = 4, Beta = 0.05 }</code></example>
 public sealed record RlooOptions : OptimizerOptions
 {
     /// <summary>β, the KL penalty: the reward becomes r − β·(log π_w(a|s) − log π_ref(a|s)). Default 0.05.</summary>

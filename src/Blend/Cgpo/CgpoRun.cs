@@ -42,7 +42,10 @@ public sealed record CgpoRun
     /// <summary>The task names declared so far, in order.</summary>
     public IReadOnlyList<string> Tasks => TaskList.Select(t => t.Name).ToList();
 
-    /// <summary>Adds a task, or refines the task of that name when it already exists.</summary>
+    /// <summary>
+    /// Adds a task, or refines the task of that name when it already exists: <paramref name="configure"/> receives the task as
+    /// configured so far (the same rule as <see cref="JudgeMixture.Task"/> and <see cref="RewardMixture.Task"/>).
+    /// </summary>
     /// <param name="name">The task name.</param>
     /// <param name="configure">Sets the task's prompts, judges, reward, optimizer and weight.</param>
     public CgpoRun Task(string name, Func<CgpoTask, CgpoTask> configure)

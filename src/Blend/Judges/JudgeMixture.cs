@@ -32,14 +32,17 @@ public sealed record JudgeMixture
     /// <summary>How verdicts are combined (default all must pass).</summary>
     public JudgeAggregation Aggregation { get; private init; } = new(AggregationRule.AllMustPass);
 
-    /// <summary>Configures the judges of <paramref name="task"/> (replacing an earlier configuration of the same task, so re-running a notebook cell does not add judges twice).</summary>
+    /// <summary>
+    /// Adds the task <paramref name="task"/>, or refines it when it already exists: <paramref name="configure"/> receives the
+    /// task as configured so far (the same rule as <see cref="CgpoRun.Task"/> and <see cref="RewardMixture.Task"/>).
+    /// </summary>
     /// <example><code>mixture.Task("chat", t => t.Add(Judge.Refusal()).Add(Judge.Length(maxWords: 150)))</code></example>
     public JudgeMixture Task(string task, Func<JudgeTask, JudgeTask> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        var configured = configure(new JudgeTask(task)) ?? throw new ArgumentException($"Task '{task}': the configure function returned null.");
-        var index = Tasks.ToList().FindIndex(t => t.Name == task);
         var tasks = Tasks.ToList();
+        var index = tasks.FindIndex(t => t.Name == task);
+        var configured = configure(index >= 0 ? tasks[index] : new JudgeTask(task)) ?? throw new ArgumentException($"Task '{task}': the configure function returned null.");
         if (index >= 0) tasks[index] = configured; else tasks.Add(configured);
         return this with { Tasks = tasks };
     }

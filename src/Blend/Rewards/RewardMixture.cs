@@ -80,16 +80,21 @@ public sealed class RewardMixture : IRewardModel
         return Add(reward.Name, reward, weight);
     }
 
-    /// <summary>Adds components that apply only to samples of <paramref name="task"/> (per-task routing).</summary>
+    /// <summary>
+    /// Adds components that apply only to samples of <paramref name="task"/> (per-task routing). Called again with the same
+    /// task, it refines it: <paramref name="configure"/> receives the task's components so far and its result replaces them
+    /// (the same rule as <see cref="CgpoRun.Task"/> and <see cref="JudgeMixture.Task"/>).
+    /// </summary>
     /// <param name="task">The task name (as in <see cref="Sample.Task"/>).</param>
     /// <param name="configure">Adds the task's components, e.g. <c>t =&gt; t.Add("rm", rm, 0.7)</c>.</param>
     public RewardMixture Task(string task, Func<TaskRewards, TaskRewards> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         ArgumentNullException.ThrowIfNull(configure);
-        var built = configure(new TaskRewards(task, [])) ?? throw new ArgumentException($"RewardMixture.Task(\"{task}\"): the configure function returned null.");
+        var existing = _components.Where(c => c.Task == task).ToImmutableList();
+        var built = configure(new TaskRewards(task, existing)) ?? throw new ArgumentException($"RewardMixture.Task(\"{task}\"): the configure function returned null.");
         if (built.Components.Count == 0) throw new ArgumentException($"RewardMixture.Task(\"{task}\"): add at least one reward (t => t.Add(name, reward, weight)).");
-        var result = this;
+        var result = new RewardMixture(Name, _components.RemoveAll(c => c.Task == task), _tasks, Normalized, Epsilon, ClipMin, ClipMax);
         foreach (var c in built.Components) result = result.With(result.Checked(c with { Task = task }));
         return result;
     }

@@ -33,6 +33,22 @@ public class RewardMixtureTests
     }
 
     [Fact]
+    public void Configuring_a_task_again_refines_it_and_leaves_the_earlier_mixture_unchanged()
+    {
+        var digits = Reward.From("d", s => s.Response.Count(char.IsDigit));
+        var a = RewardMixture.Create().Task("math", t => t.Add("digits", digits, weight: 2.0));
+        var b = a.Task("math", t => t.Add("length", Reward.From("len", s => s.Response.Length), weight: 0.1));
+        Assert.Equal(["digits"], a.Components.Select(c => c.Name));
+        Assert.Equal(["digits", "length"], b.Components.Select(c => c.Name));
+        // Sample 0 ("The answer is 5."): a = 2·1 = 2; b = 2·1 + 0.1·16 = 3.6.
+        Sample[] math = [Batch[0]];
+        Assert.Equal(2.0, a.Score(math)[0], 12);
+        Assert.Equal(3.6, b.Score(math)[0], 12);
+        // The task's components so far reach the configure function; adding the same name again is refused.
+        Assert.Throws<ArgumentException>(() => a.Task("math", t => t.Add("digits", digits)));
+    }
+
+    [Fact]
     public void Frame_has_a_row_per_sample_and_row_sums_equal_the_total()
     {
         var mix = RewardMixture.Create()

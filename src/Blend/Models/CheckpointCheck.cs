@@ -115,13 +115,15 @@ internal static class CheckpointCheck
     }
 
     /// <summary>
-    /// True when every element is finite: max and min propagate NaN and show ±inf, so two reductions decide it without the
-    /// tensor-sized temporaries of <c>isfinite</c> (which, on a 100 M-parameter model, added 0.2 GB to the load's peak RSS).
+    /// True when the sum of the elements is finite, which holds when every element is: NaN and ±inf propagate through a sum
+    /// (+inf and −inf give NaN), in the tensor's own dtype. One reduction decides it without the tensor-sized temporaries of <c>isfinite</c> (which, on a
+    /// 100 M-parameter model, added 0.2 GB to the load's peak RSS). A false alarm (finite values whose sum overflows) only
+    /// sends the caller to the exact <c>isfinite</c> count, which then finds nothing.
     /// </summary>
     static bool AllFinite(Tensor t)
     {
         if (t.numel() == 0) return true;
         using var scope = NewDisposeScope();
-        return double.IsFinite(t.max().to(ScalarType.Float64).item<double>()) && double.IsFinite(t.min().to(ScalarType.Float64).item<double>());
+        return double.IsFinite(t.sum().to(ScalarType.Float64).item<double>());
     }
 }

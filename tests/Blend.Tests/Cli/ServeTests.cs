@@ -195,11 +195,16 @@ public sealed class ServeTests
     /// <summary>Throws for a whole batch when any sample's response contains "boom"; sleeps when one contains "slow".</summary>
     sealed class HostileJudge : IJudge
     {
+        /// <summary>Holds every "held" sample until the shutdown test opens it (a gate, not a sleep: load cannot reorder it).</summary>
+        public static readonly ManualResetEventSlim Gate = new(false);
+
         public string Name => "hostile";
 
         public IReadOnlyList<Verdict> Judge(IReadOnlyList<Sample> samples)
         {
             if (samples.Any(s => s.Response.Contains("boom", StringComparison.Ordinal))) throw new InvalidOperationException("boom");
+            if (samples.Any(s => s.Response.Contains("held", StringComparison.Ordinal)) && !Gate.Wait(TimeSpan.FromSeconds(60)))
+                throw new TimeoutException("the shutdown test never opened the gate");
             if (samples.Any(s => s.Response.Contains("slow", StringComparison.Ordinal))) Thread.Sleep(samples.Any(s => s.Response.Contains("forever", StringComparison.Ordinal)) ? 10_000 : 400);
             return [.. samples.Select(s => Verdict.Pass(Name))];
         }
@@ -242,12 +247,16 @@ public sealed class ServeTests
     {
         var server = await RewardServer.StartAsync(Hostile(), Loopback(maxBatch: 1), "t");
         using var client = Client(server);
-        var busy = Enumerable.Range(0, 4).Select(_ => Post(client, "/score", """{"samples": [{"task": "chat", "prompt": "p", "response": "slow"}]}""")).ToList();
+        var busy = Enumerable.Range(0, 4).Select(_ => Post(client, "/score", """{"samples": [{"task": "chat", "prompt": "p", "response": "held"}]}""")).ToList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (server.InFlight < 4 && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
-        Assert.Equal(4, server.InFlight);
+        while (server.InFlight < 4 && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
+        Assert.Equal(4, server.InFlight); // the first is held in the judge, three wait behind it (batches of one)
         var address = server.Address;
-        await server.DisposeAsync(); // stop while four requests (1.6 s of judging, one at a time) are in flight
+        var stopping = server.DisposeAsync().AsTask(); // stop while four requests are in flight
+        await Task.Delay(200);
+        Assert.False(stopping.IsCompleted, "the server stopped before its in-flight requests were answered");
+        HostileJudge.Gate.Set();
+        await stopping;
         foreach (var (code, json) in await Task.WhenAll(busy))
         {
             Assert.Equal(HttpStatusCode.OK, code);

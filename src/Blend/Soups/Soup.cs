@@ -26,40 +26,40 @@ public sealed record Soup
     public IReadOnlyList<string> ExpertNames => Experts.Select(e => e.Label).ToList();
 
     /// <summary>The merge method (default <see cref="Merge.Linear"/>).</summary>
-    public MergeMethod MergeMethod { get; init; } = Merge.Linear();
+    public MergeMethod MergeMethod { get; private init; } = Merge.Linear();
 
     /// <summary>The λ vectors a sweep evaluates (default: <see cref="Lambda.Grid"/> with 11 steps for 2 experts, else a 5-step <see cref="Lambda.Simplex"/>).</summary>
-    public LambdaSet? LambdaSet { get; init; }
+    public LambdaSet? LambdaSet { get; private init; }
 
     /// <summary>The objectives, in order.</summary>
-    public IReadOnlyList<SoupObjective> Objectives { get; init; } = [];
+    public IReadOnlyList<SoupObjective> Objectives { get; private init; } = [];
 
     /// <summary>The base model θ₀ for task-vector merges (a policy or checkpoint folder), when set.</summary>
     internal SoupExpert? BaseModel { get; init; }
 
     /// <summary>How responses are sampled for evaluation (default: 32 new tokens, temperature 1, seed <see cref="Seed"/>).</summary>
-    public GenerationOptions? GenerationOptions { get; init; }
+    public GenerationOptions? GenerationOptions { get; private init; }
 
     /// <summary>Responses sampled per prompt and soup (default 4; see <see cref="SamplesPerPrompt"/>).</summary>
     internal int SampleCount { get; init; } = 4;
 
     /// <summary>The per-batch deadline of every objective's reward call (default 10 minutes; see <see cref="Timeouts(TimeSpan)"/>).</summary>
-    public TimeSpan RewardTimeout { get; init; } = Deadline.DefaultPerBatch;
+    public TimeSpan RewardTimeout { get; private init; } = Deadline.DefaultPerBatch;
 
     /// <summary>The evaluation seed: the same sampling noise for every λ (default 0).</summary>
-    public int Seed { get; init; }
+    public int Seed { get; private init; }
 
     /// <summary>Texts with gold responses whose NLL is recorded along the sweep (linear mode connectivity check), when set.</summary>
-    public PromptSet? LossTexts { get; init; }
+    public PromptSet? LossTexts { get; private init; }
 
     /// <summary>The hypervolume reference point, one value per objective (default: each objective's minimum over the soups minus 1 % of its range).</summary>
-    public IReadOnlyList<double>? HypervolumeReference { get; init; }
+    public IReadOnlyList<double>? HypervolumeReference { get; private init; }
 
     /// <summary>True after <see cref="AllowDifferentTokenizers"/>: experts whose tokenizers differ are merged (default false: refused).</summary>
-    public bool TokenizersMayDiffer { get; init; }
+    public bool TokenizersMayDiffer { get; private init; }
 
     /// <summary>True after <see cref="AllowDifferentConfigs"/>: experts whose model configs differ are merged when their tensors still match (default false: refused).</summary>
-    public bool ConfigsMayDiffer { get; init; }
+    public bool ConfigsMayDiffer { get; private init; }
 
     /// <summary>A soup of in-memory policies (same architecture; validated when merged).</summary>
     public static Soup Of(params Policy[] experts)

@@ -213,12 +213,31 @@ internal sealed class ColdNuGetCache : IDisposable
     {
         var user = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
             : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        ForgetResolvedBlend();
         if (!Directory.Exists(user)) return;
         foreach (var dir in Directory.EnumerateDirectories(user))
         {
             var id = System.IO.Path.GetFileName(dir);
             if (id is "blend" or "blend.interactive") continue;
             Directory.CreateSymbolicLink(System.IO.Path.Combine(Path, id), dir);
+        }
+    }
+
+    /// <summary>
+    /// .NET Interactive's <c>#r "nuget:"</c> (the F# dependency manager) caches each resolution, keyed by the references and
+    /// sources, as a list of assembly paths in <c>~/.packagemanagement/nuget/Cache</c>; an entry from an earlier run makes the
+    /// kernel load that run's Blend from wherever it was restored then, whatever NUGET_PACKAGES says now. A first run has no
+    /// such entry, so the entries that resolved Blend's packages are removed (only those: they are caches, rebuilt on use).
+    /// </summary>
+    static void ForgetResolvedBlend()
+    {
+        var cache = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".packagemanagement", "nuget", "Cache");
+        if (!Directory.Exists(cache)) return;
+        foreach (var file in Directory.EnumerateFiles(cache))
+        {
+            var text = File.ReadAllText(file);
+            if (text.Contains("/blend/", StringComparison.OrdinalIgnoreCase) || text.Contains("/blend.interactive/", StringComparison.OrdinalIgnoreCase))
+                File.Delete(file);
         }
     }
 

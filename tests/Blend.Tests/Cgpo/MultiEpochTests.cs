@@ -92,4 +92,72 @@ public class MultiEpochTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("ppo")]
+    [InlineData("grpo")]
+    public void With_several_epochs_some_ratios_are_clipped_and_with_one_none_is(string name)
+    {
+        OptimizerOptions With(int epochs) => name == "ppo"
+            ? new PpoOptions { SamplesPerPrompt = 2, Epochs = epochs }
+            : new GrpoOptions { SamplesPerPrompt = 2, Epochs = epochs };
+        using var policy = CgpoFixture.Policy();
+        var one = TwoTasks(policy, With(1), new CrraftOptions { SamplesPerPrompt = 2 }).LearningRate(3e-3).Steps(3).Train().ForTask("math");
+        Assert.All(one, m => Assert.Equal((1, 0.0, 0.0), (m.Updates, m.ClipFraction, m.ApproxKl)));
+        var four = TwoTasks(policy, With(4), new CrraftOptions { SamplesPerPrompt = 2 }).LearningRate(3e-3).Steps(3).Train().ForTask("math");
+        Assert.All(four, m => Assert.Equal(4, m.Updates));
+        Assert.All(four, m => Assert.Equal([1, 2, 3, 4], m.Epochs.Select(e => e.Epoch)));
+        Assert.Contains(four, m => m.ClipFraction > 0);
+        // the first update of each step sees π_w = π_old (ratio 1, KL 0); later epochs have moved
+        Assert.All(four, m => Assert.Equal(0, m.Epochs[0].ApproxKl, 9));
+        Assert.All(four, m => Assert.True(m.Epochs[^1].ApproxKl > 0, $"step {m.Step}: KL of the last epoch {m.Epochs[^1].ApproxKl}"));
+    }
+
+    [Fact]
+    public void Each_update_sums_the_tasks_with_updates_left_and_minibatches_split_the_prompts()
+    {
+        using var policy = CgpoFixture.Policy();
+        var result = TwoTasks(policy, new GrpoOptions { SamplesPerPrompt = 2, Epochs = 3, MiniBatches = 2 }, new CrraftOptions { SamplesPerPrompt = 2 })
+            .LearningRate(1e-3).Steps(2).Train();
+        Assert.All(result.ForTask("math"), m => Assert.Equal((6, 3), (m.Updates, m.Epochs.Count)));
+        Assert.All(result.ForTask("math"), m => Assert.All(m.Epochs, e => Assert.Equal(2, e.Updates)));
+        Assert.All(result.ForTask("chat"), m => Assert.Equal(1, m.Updates));
+        // the second minibatch of the first epoch already sees weights moved by the first
+        Assert.All(result.ForTask("math"), m => Assert.True(m.Epochs[0].ApproxKl > 0));
+    }
+
+    [Fact]
+    public void The_kl_early_stop_skips_the_remaining_updates_of_the_step()
+    {
+        using var policy = CgpoFixture.Policy();
+        var result = TwoTasks(policy, new PpoOptions { SamplesPerPrompt = 2, Epochs = 6, TargetKl = 1e-7 }, new CrraftOptions { SamplesPerPrompt = 2 })
+            .LearningRate(3e-3).Steps(2).Train().ForTask("math");
+        Assert.All(result, m => Assert.True(m.StoppedEarly && m.Updates is >= 1 and < 6, $"step {m.Step}: {m.Updates} updates, stopped {m.StoppedEarly}"));
+    }
+
+    [Fact]
+    public void The_learning_rate_follows_the_runs_schedule()
+    {
+        using var policy = CgpoFixture.Policy();
+        var result = TwoTasks(policy, new GrpoOptions { SamplesPerPrompt = 2 }, new CrraftOptions { SamplesPerPrompt = 2 })
+            .LearningRate(1e-3, LearningRateSchedule.Cosine(warmupSteps: 2, minLearningRate: 1e-4)).Steps(4).Train().ForTask("math");
+        // warmup 5e-4, 1e-3; then cosine over the 2 remaining steps: 1e-4 + ½·9e-4·(1 + cos(π/2)) = 5.5e-4, then 1e-4
+        Close([5e-4, 1e-3, 5.5e-4, 1e-4], [.. result.Select(m => m.LearningRate)]);
+    }
+
+    [Fact]
+    public void On_policy_estimators_refuse_several_epochs_and_minibatches_must_hold_whole_prompts()
+    {
+        using var policy = CgpoFixture.Policy();
+        var crpg = Assert.Throws<ArgumentException>(() => TwoTasks(policy, new CrpgOptions { Epochs = 2 }, new CrraftOptions()).Steps(1).Train());
+        Assert.Contains("Epochs must be 1", crpg.Message, StringComparison.Ordinal);
+        var split = Assert.Throws<ArgumentException>(() => TwoTasks(policy, new GrpoOptions { MiniBatches = 3 }, new CrraftOptions()).Steps(1).Train());
+        Assert.Contains("MiniBatches (3)", split.Message, StringComparison.Ordinal);
+    }
+
+    static void Close(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-12, $"[{i}] expected {expected[i]}, got {actual[i]}");
+    }
 }

@@ -126,7 +126,7 @@ internal sealed class CgpoTrainer
         {
             MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/generate/{task.Name}/{step}"),
         };
-        return RolloutOf(policy, task, $"Task '{task.Name}', step {step}", PolicyScoring.Sampling, reference: true)
+        return RolloutOf(policy, task, $"Task '{task.Name}', step {step}", OldScoring(task), reference: true)
             .Generate(prompts.Select(p => p.Item).ToList(), task.Options!.SamplesPerPrompt, generation, prompts.Select(p => state.Baselines[p.Index]).ToList());
     }
 
@@ -142,9 +142,16 @@ internal sealed class CgpoTrainer
             IReadOnlyList<int> prompt = policy.Codec.EncodeChat(p.Prompt).PromptIds;
             return new (string, IReadOnlyList<int>, IReadOnlyList<int>)[] { (p.Chosen, prompt, policy.Codec.EncodeResponse(p.Chosen)), (p.Rejected, prompt, policy.Codec.EncodeResponse(p.Rejected)) };
         }).ToList();
-        var rollout = Blend.Rollout.Of(policy).Reference(_run.Reference).Scoring(PolicyScoring.Sampling).Named($"Task '{task.Name}', step {step}");
+        var rollout = Blend.Rollout.Of(policy).Reference(_run.Reference).Scoring(OldScoring(task)).Named($"Task '{task.Name}', step {step}");
         return rollout.Given(pairs.Select((p, i) => new PromptItem($"{task.Name}-pair-{i}", task.Name, p.Prompt)).ToList(), 2, responses, judge: false);
     }
+
+    /// <summary>
+    /// How a training rollout scores π_old: without gradient when the task makes several updates (each minibatch is
+    /// re-scored); with gradient when it makes one, whose minibatch is then the rollout itself (the same numbers, one forward
+    /// pass fewer).
+    /// </summary>
+    static PolicyScoring OldScoring(CgpoTask task) => task.Options!.Updates == 1 ? PolicyScoring.Gradient : PolicyScoring.Sampling;
 
     /// <summary>The task's rollout settings: its judges and reward, the run's deadlines.</summary>
     Rollout RolloutOf(Policy generator, CgpoTask task, string label, PolicyScoring scoring, bool reference)

@@ -294,7 +294,9 @@ public sealed record RolloutBatch(int Prompts, int K)
     /// <summary>
     /// The minibatch of the given prompts (indices into this rollout, each with its K rows) for one update: its responses are
     /// scored again under <paramref name="scorer"/> with gradient (<see cref="Policy"/>), and π_old (<see cref="Old"/>) and
-    /// π_ref are this rollout's scores of the same rows. All prompts in order give the whole rollout, re-scored.
+    /// π_ref are this rollout's scores of the same rows. All prompts in order give the whole rollout, re-scored; when the
+    /// rollout itself was scored with gradient by <paramref name="scorer"/> (a task's only update of the step), its scores
+    /// are used as they are and π_old is their detached copy: the same numbers, one forward pass fewer.
     /// </summary>
     internal RolloutBatch Minibatch(IReadOnlyList<int> prompts, Policy scorer)
     {
@@ -304,6 +306,8 @@ public sealed record RolloutBatch(int Prompts, int K)
         IReadOnlyList<T> Pick<T>(IReadOnlyList<T> all) => whole ? all : [.. rows.Select(r => all[r])];
         var promptTokens = Pick(PromptTokens);
         var responseTokens = Pick(ResponseTokens);
+        if (whole && Old is null && ReferenceEquals(Scorer, scorer))
+            return this with { Old = new ResponseScores(old.TokenLogProbs.detach(), old.Mask, old.Entropy.detach(), old.Values?.detach(), old.Lengths) };
         var current = scorer.Score(promptTokens, responseTokens);
         var cut = whole ? null : new RolloutBatch(prompts.Count, K)
         {

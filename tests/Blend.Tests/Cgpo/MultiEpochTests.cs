@@ -155,6 +155,29 @@ public class MultiEpochTests
         Assert.Contains("MiniBatches (3)", split.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Re_scoring_a_rollout_sampled_without_gradient_gives_the_single_update_paths_loss_and_gradient()
+    {
+        using var policy = CgpoFixture.Policy();
+        var prompts = CgpoFixture.MathPrompts(3).ToList();
+        var generation = new GenerationOptions { MaxNewTokens = 5, Seed = 3 };
+        var results = new List<(double Loss, double[] Grad)>();
+        foreach (var scoring in new[] { PolicyScoring.Gradient, PolicyScoring.Sampling })
+        {
+            policy.Model.zero_grad();
+            var rollout = Rollout.Of(policy).Reference(policy).Reward(CgpoFixture.Digits).Scoring(scoring).Generate(prompts, 2, generation);
+            Func<RolloutBatch, PolicyLoss> objective;
+            using (TorchSharp.torch.no_grad()) objective = new GrpoOptions { Beta = 0.1 }.Objective(rollout);
+            var loss = objective(rollout.Minibatch([0, 1, 2], policy)).Loss;
+            loss.backward();
+            var grad = policy.Model.parameters().First(p => p.grad is not null).grad!;
+            results.Add((loss.item<float>(), grad.reshape(-1).to_type(TorchSharp.torch.ScalarType.Float64).data<double>().ToArray()));
+        }
+        Assert.Equal(results[0].Loss, results[1].Loss, 7);
+        Assert.Equal(results[0].Grad.Length, results[1].Grad.Length);
+        Assert.All(results[0].Grad.Zip(results[1].Grad), g => Assert.True(Math.Abs(g.First - g.Second) <= 1e-7, $"{g.First} vs {g.Second}"));
+    }
+
     static void Close(double[] expected, double[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -24,11 +24,12 @@ public static class TrainingHtml
         return HtmlText.Block(sb.ToString());
     }
 
-    /// <summary>Step metrics: the overview chart plus the last step of each task.</summary>
+    /// <summary>Step metrics: the overview chart (and, when some step made several updates, their clip fraction and approximate KL) plus the last step of each task.</summary>
     public static string Steps(IReadOnlyList<StepMetrics> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        return HtmlText.Block(ChartHtml.Fragment(TrainingCharts.Overview(metrics)) + StepTable(LastPerTask(metrics)));
+        var updates = metrics.Any(m => m.Updates > 1) ? ChartHtml.Fragment(TrainingCharts.Updates(metrics)) : "";
+        return HtmlText.Block(ChartHtml.Fragment(TrainingCharts.Overview(metrics)) + updates + StepTable(LastPerTask(metrics)));
     }
 
     /// <summary>One step of one task as a one-row table.</summary>

@@ -50,6 +50,9 @@ public sealed class TrainingAndSoupHtmlTests : IDisposable
         Assert.Contains("\"name\":\"math (crpg)\"", json, StringComparison.Ordinal);
         Assert.Contains("[0.125,0.25,0.375,0.5,0.625]", json, StringComparison.Ordinal);
         Assert.Contains("[0.0625,0.125,0.1875,0.25,0.3125]", json, StringComparison.Ordinal);
+        // the step-metrics display adds it only when some step made several updates
+        Assert.Contains("Updates per step", steps.ToDisplayString("text/html"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Updates per step", ResultFixtures.Steps(5).ToDisplayString("text/html"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -190,7 +190,7 @@ internal sealed class RecipeBuilder : IDisposable
         int every = training.Int("checkpoint_every") ?? 0;
         var run = Cgpo.Create(policy, reference, Recipe.Seed)
             .Steps(steps)
-            .LearningRate(training.Number("learning_rate") ?? 1e-4)
+            .LearningRate(training.Number("learning_rate") ?? 1e-4, Schedule(training))
             .MaxGradNorm(training.Number("max_grad_norm") ?? 1.0)
             .WeightDecay(training.Number("weight_decay") ?? 0)
             .Sampling(budget.Int("max_new_tokens") ?? 32, training.Number("temperature") ?? 1.0)
@@ -218,6 +218,11 @@ internal sealed class RecipeBuilder : IDisposable
         }
         return run;
     }
+
+    /// <summary>The <c>training</c> object's learning-rate schedule.</summary>
+    static LearningRateSchedule Schedule(RecipeValues training) => training.String("lr_schedule") == "cosine"
+        ? LearningRateSchedule.Cosine(training.Int("warmup_steps") ?? 0, training.Number("min_learning_rate") ?? 0)
+        : LearningRateSchedule.Constant(training.Int("warmup_steps") ?? 0);
 
     /// <summary>Where training checkpoints go: output/checkpoint.</summary>
     public string CheckpointFolder => Path.Combine(Recipe.Output, "checkpoint");

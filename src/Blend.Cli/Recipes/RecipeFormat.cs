@@ -48,7 +48,10 @@ internal static class RecipeFormat
 
     static readonly Shape Training = new("training",
     [
-        Num("learning_rate", "AdamW learning rate α.", 1e-4, 0, exclusive: true),
+        Num("learning_rate", "AdamW learning rate α (the peak, after warmup).", 1e-4, 0, exclusive: true),
+        new Field("lr_schedule", FieldType.String, "Learning-rate schedule over the steps: constant, or cosine decay to min_learning_rate at the last step; both after warmup_steps of linear warmup.") { Default = "constant", Choices = ["constant", "cosine"] },
+        Int("warmup_steps", "Steps of linear warmup from 0 to learning_rate.", 0),
+        Num("min_learning_rate", "Learning rate at the end of the cosine decay.", 0),
         Num("max_grad_norm", "Gradient-norm clip of the combined update.", 1.0, 0, exclusive: true),
         Num("weight_decay", "AdamW decoupled weight decay.", 0),
         Num("temperature", "Sampling temperature of training rollouts.", 1.0, 0, exclusive: true),

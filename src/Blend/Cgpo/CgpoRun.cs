@@ -27,6 +27,7 @@ public sealed record CgpoRun
     internal ImmutableList<CgpoTask> TaskList { get; init; } = [];
     internal int StepCount { get; init; } = 60;
     internal double Lr { get; init; } = 1e-4;
+    internal LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant();
     internal double ClipNorm { get; init; } = 1.0;
     internal double Decay { get; init; }
     internal int NewTokens { get; init; } = 32;
@@ -62,8 +63,9 @@ public sealed record CgpoRun
     /// <summary>T, the number of training steps (one combined update each). Default 60.</summary>
     public CgpoRun Steps(int steps) => this with { StepCount = steps };
 
-    /// <summary>α, the AdamW learning rate. Default 1e-4.</summary>
-    public CgpoRun LearningRate(double learningRate) => this with { Lr = learningRate };
+    /// <summary>α, the AdamW learning rate (default 1e-4), and its schedule over the steps (default constant; null keeps the current one).</summary>
+    /// <example><code>run.LearningRate(1e-4, LearningRateSchedule.Cosine(warmupSteps: 5, minLearningRate: 1e-5))</code></example>
+    public CgpoRun LearningRate(double learningRate, LearningRateSchedule? schedule = null) => this with { Lr = learningRate, Schedule = schedule ?? Schedule };
 
     /// <summary>The gradient-norm clip applied to the combined update Σ_l ρ_l g̃_l. Default 1.</summary>
     public CgpoRun MaxGradNorm(double maxNorm) => this with { ClipNorm = maxNorm };
@@ -147,6 +149,6 @@ public sealed record CgpoRun
         var ic = System.Globalization.CultureInfo.InvariantCulture;
         var tasks = TaskList.Select(t => string.Format(ic, "{0}[{1} K={2} ρ={3} B={4}, {5} judges]", t.Name, t.Options?.Name ?? "no optimizer",
             t.Options?.SamplesPerPrompt, t.Rho, t.PromptCount, t.JudgeList.Length));
-        return string.Format(ic, "CgpoRun(seed {0}, {1} steps, lr {2}; {3})", Seed, StepCount, Lr, string.Join(", ", tasks.DefaultIfEmpty("no task")));
+        return string.Format(ic, "CgpoRun(seed {0}, {1} steps, lr {2} {3}; {4})", Seed, StepCount, Lr, Schedule.Name, string.Join(", ", tasks.DefaultIfEmpty("no task")));
     }
 }

@@ -88,11 +88,6 @@ public static class RewardTrainer
     }
 
     /// <summary>Linear warmup to the peak, then cosine decay to 10 % of the peak at the last step.</summary>
-    internal static double LearningRate(RewardTrainingOptions o, int step)
-    {
-        if (o.WarmupSteps > 0 && step <= o.WarmupSteps) return o.LearningRate * step / o.WarmupSteps;
-        int decay = Math.Max(1, o.Steps - o.WarmupSteps);
-        double progress = Math.Clamp((step - o.WarmupSteps) / (double)decay, 0, 1);
-        return o.LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
+    internal static double LearningRate(RewardTrainingOptions o, int step) =>
+        LearningRateSchedule.Cosine(o.WarmupSteps, 0.1 * o.LearningRate).At(o.LearningRate, step, o.Steps);
 }

@@ -147,13 +147,8 @@ public static class Sft
     }
 
     /// <summary>Learning rate at a 1-based step: linear warmup to the peak, then cosine decay to the minimum.</summary>
-    internal static double Schedule(int step, SftOptions o)
-    {
-        if (o.WarmupSteps > 0 && step <= o.WarmupSteps) return o.LearningRate * step / o.WarmupSteps;
-        int decaySteps = Math.Max(1, o.Steps - o.WarmupSteps);
-        double progress = Math.Clamp((step - o.WarmupSteps) / (double)decaySteps, 0, 1);
-        return o.MinLearningRate + 0.5 * (o.LearningRate - o.MinLearningRate) * (1 + Math.Cos(Math.PI * progress));
-    }
+    internal static double Schedule(int step, SftOptions o) =>
+        LearningRateSchedule.Cosine(o.WarmupSteps, o.MinLearningRate).At(o.LearningRate, step, o.Steps);
 
     sealed record Example(long[] Ids, int ResponseStart);
 

@@ -404,8 +404,20 @@ public sealed partial class TextCodec
     }
 
     IReadOnlyList<int> EncodeOne(string text) => _tokenizer is SentencePieceTokenizer sp
-        ? sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false)
+        ? MergeUnknownRuns(sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false), sp.UnknownId)
         : _tokenizer.EncodeToIds(text);
+
+    /// <summary>
+    /// SentencePiece's processor merges a run of consecutive unknown pieces into one unknown piece (one id per run, whatever
+    /// the model type); Microsoft.ML.Tokenizers gives one id per unknown character.
+    /// </summary>
+    static IReadOnlyList<int> MergeUnknownRuns(IReadOnlyList<int> ids, int unknown)
+    {
+        var merged = new List<int>(ids.Count);
+        foreach (var id in ids)
+            if (id != unknown || merged.Count == 0 || merged[^1] != unknown) merged.Add(id);
+        return merged;
+    }
 
     static TextCodec FromKind(string kind, string[]? files, bool splitDigits, int[]? compact, string? source = null)
     {

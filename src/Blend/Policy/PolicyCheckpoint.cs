@@ -72,9 +72,9 @@ public sealed partial class Policy
         if (codec.VocabSize > config.VocabSize)
             throw new FormatException($"{configPath}: vocab_size {config.VocabSize} is smaller than the tokenizer's {codec.VocabSize} ids.");
         var map = HuggingFaceCheckpoint.WeightMap(dir);
-        if (config is GptConfig gpt) CheckpointCheck.BeforeAllocation(dir, map, gpt, configPath);
+        var stored = CheckpointCheck.BeforeAllocation(dir, map, config, configPath);
         device ??= BlendRuntime.Device;
-        var model = config.CreateEmpty(dtype ?? HuggingFaceCheckpoint.StoredDType(dir, map), device);
+        var model = config.CreateEmpty(dtype ?? stored, device);
         try
         {
             HuggingFaceCheckpoint.Load(model, dir, map);

@@ -57,12 +57,20 @@ internal static class TrainCommand
             {
                 log.Phase($"SFT: {options.Steps} steps on {train.Count} examples");
                 var sft = Sft.Train(policy, train, eval, options with { Cancellation = cancel }, new Progress<SftStep>(s => log.Sft(s, options.Steps)));
+                if (LoraAdapter.Of(policy) is { } sftAdapter)
+                {
+                    sftAdapter.Save(Path.Combine(recipe.Output, "sft-adapter"));
+                    var merged = sftAdapter.Merge();
+                    policy.Dispose();
+                    policy = merged;
+                }
                 policy.Save(sftFolder);
                 log.Phase(string.Create(CultureInfo.InvariantCulture, $"SFT done: loss {sft.FinalLoss:0.000}, held-out {sft.FinalEvalLoss:0.000}"));
             }
         }
         using var reference = recipe.Root.String("reference") is { } r ? Policy.Load(recipe.Resolve(r)) : null;
         var run = builder.Run(policy, reference ?? policy).Cancellation(cancel);
+        if (resume && builder.Lora(recipe.Training) is not null) throw new UsageException("--resume: a recipe with training.lora writes no CGPO checkpoint to resume; run it again without --resume");
         if (resume) run = run.ResumeFrom(checkpoint);
         int steps = recipe.Budget.Int("steps") ?? 60;
         log.Phase($"CGPO: {steps} steps, tasks {string.Join(", ", builder.TaskNames)}{(resume ? " (resuming)" : "")}");
@@ -76,7 +84,13 @@ internal static class TrainCommand
             output.WriteLine($"interrupted: {e.Message} Continue with: blend train --recipe {recipePath} --resume{(outDir is null ? "" : " --out " + outDir)}");
             return ExitCodes.Interrupted;
         }
-        result.Policy.Save(Path.Combine(recipe.Output, "policy"));
+        if (LoraAdapter.Of(result.Policy) is { } adapter)
+        {
+            adapter.Save(Path.Combine(recipe.Output, "adapter"));
+            using var merged = adapter.Merge();
+            merged.Save(Path.Combine(recipe.Output, "policy"));
+        }
+        else result.Policy.Save(Path.Combine(recipe.Output, "policy"));
         var metrics = new JsonObject
         {
             ["recipe"] = recipe.Name,

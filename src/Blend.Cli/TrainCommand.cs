@@ -42,6 +42,7 @@ internal static class TrainCommand
         var checkpoint = builder.CheckpointFolder;
         var parent = Path.GetDirectoryName(checkpoint)!;
         bool hasCheckpoint = Directory.Exists(checkpoint) || Directory.Exists(parent) && Directory.GetDirectories(parent, "checkpoint.old-*").Length > 0;
+        if (resume && builder.Lora(recipe.Training) is not null) throw new UsageException("--resume: a recipe with training.lora writes no CGPO checkpoint to resume; run it again without --resume");
         if (resume && !hasCheckpoint) throw new UsageException($"--resume: there is no checkpoint in '{checkpoint}' (run without --resume first)");
         if (!resume && hasCheckpoint) throw new UsageException($"'{checkpoint}' already holds a checkpoint; pass --resume to continue it, or --out to train into another folder");
         builder.UseDevice();
@@ -70,7 +71,6 @@ internal static class TrainCommand
         }
         using var reference = recipe.Root.String("reference") is { } r ? Policy.Load(recipe.Resolve(r)) : null;
         var run = builder.Run(policy, reference ?? policy).Cancellation(cancel);
-        if (resume && builder.Lora(recipe.Training) is not null) throw new UsageException("--resume: a recipe with training.lora writes no CGPO checkpoint to resume; run it again without --resume");
         if (resume) run = run.ResumeFrom(checkpoint);
         int steps = recipe.Budget.Int("steps") ?? 60;
         log.Phase($"CGPO: {steps} steps, tasks {string.Join(", ", builder.TaskNames)}{(resume ? " (resuming)" : "")}");

@@ -13,14 +13,6 @@ public sealed class AdapterCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    static void AssertSameWeights(Blend.Policy a, Blend.Policy b)
-    {
-        var x = a.Model.state_dict();
-        var y = b.Model.state_dict();
-        Assert.Equal(x.Keys, y.Keys);
-        foreach (var (name, t) in x) Assert.True(t.eq(y[name]).all().item<bool>(), $"{name} differs");
-    }
-
     [Fact]
     public void Adapter_merge_writes_the_merged_checkpoint_and_a_soup_at_one_zero_equals_the_first_adapter()
     {

@@ -8,14 +8,6 @@ namespace Blend.Tests.Soups;
 [Collection("Torch")]
 public class AdapterSoupTests
 {
-    static void AssertSameWeights(Blend.Policy a, Blend.Policy b)
-    {
-        var x = a.Model.state_dict();
-        var y = b.Model.state_dict();
-        Assert.Equal(x.Keys, y.Keys);
-        foreach (var (name, t) in x) Assert.True(t.eq(y[name]).all().item<bool>(), $"{name} differs");
-    }
-
     [Fact]
     public void A_soup_of_two_adapters_at_lambda_0_and_1_equals_each_adapters_merged_model_exactly()
     {
@@ -53,6 +45,27 @@ public class AdapterSoupTests
         var factorMix = (0.5 * lb.B.Weight[.., ..2] + 0.5 * la.B.Weight).matmul(0.5 * lb.A.Weight[..2] + 0.5 * la.A.Weight);
         var deltaMix = 0.5 * la.B.Weight.matmul(la.A.Weight) + 0.5 * lb.B.Weight[.., ..2].matmul(lb.A.Weight[..2]);
         Assert.True(MaxAbsDiff(factorMix, deltaMix) > 1e-4);
+    }
+
+    [Fact]
+    public void Lora_experts_fine_tuned_per_reward_keep_the_base_and_soup_into_a_plain_policy()
+    {
+        using var @base = Tiny(24);
+        var prompts = new PromptSet(TinyPolicy.Corpus.Where((_, i) => i % 2 == 0).Select((t, i) => new PromptItem($"p{i}", "chat", t)));
+        var recipe = new ExpertTrainingOptions { Steps = 2, PromptsPerStep = 2, SamplesPerPrompt = 2, MaxNewTokens = 4, LearningRate = 5e-3, Seed = 3, Lora = new LoraOptions { Rank = 2, TargetModules = ["c_attn", "c_fc"] } };
+        var frozen = BaseSnapshot(@base);
+        using var brief = ExpertTraining.FineTune(@base, Reward.Brevity(maxWords: 2), prompts, recipe);
+        using var wordy = ExpertTraining.FineTune(@base, Reward.Detail(targetDistinctWords: 6), prompts, recipe);
+        var a = LoraAdapter.Of(brief.Policy)!;
+        var b = LoraAdapter.Of(wordy.Policy)!;
+        AssertBitIdentical(frozen, brief.Policy);
+        AssertBitIdentical(frozen, wordy.Policy);
+        Assert.True(a.Layers.Any(l => l.B.Weight.abs().max().item<float>() > 0) && b.Layers.Any(l => l.B.Weight.abs().max().item<float>() > 0), "both adapters moved");
+        using var soup = AdapterSoup.Of(@base, a, b).Mix(0.5, 0.5);
+        Assert.Null(LoraAdapter.Of(soup));
+        using var mergedA = a.Merge();
+        using var at1 = AdapterSoup.Of(@base, a, b).Mix(1, 0);
+        AssertSameWeights(mergedA, at1);
     }
 
     [Fact]

@@ -43,6 +43,15 @@ internal static class LoraTestKit
             Assert.True(t.eq(now[name]).all().item<bool>(), $"base tensor {name} changed");
     }
 
+    /// <summary>Both policies hold the same tensors, bit for bit.</summary>
+    public static void AssertSameWeights(Blend.Policy a, Blend.Policy b)
+    {
+        var x = a.Model.state_dict();
+        var y = b.Model.state_dict();
+        Assert.Equal(x.Keys, y.Keys);
+        foreach (var (name, t) in x) Assert.True(t.eq(y[name]).all().item<bool>(), $"{name} differs");
+    }
+
     public static double MaxAbsDiff(Tensor a, Tensor b) => (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max().item<double>();
 
     /// <summary>Runs <c>tests/reference/peft_merge.py</c>: the adapter merged into the base folder by NumPy, written to <paramref name="outDir"/>.</summary>

@@ -39,6 +39,7 @@ public sealed record CgpoRun
     internal TimeSpan JudgeDeadline { get; init; } = Deadline.DefaultPerBatch;
     internal TimeSpan RewardDeadline { get; init; } = Deadline.DefaultPerBatch;
     internal CancellationToken Stop { get; init; }
+    internal LoraOptions? LoraSettings { get; init; }
 
     /// <summary>The task names declared so far, in order.</summary>
     public IReadOnlyList<string> Tasks => TaskList.Select(t => t.Name).ToList();
@@ -113,6 +114,13 @@ public sealed record CgpoRun
     /// </summary>
     public CgpoRun Cancellation(CancellationToken token) => this with { Stop = token };
 
+    /// <summary>
+    /// Trains a LoRA adapter (<see cref="LoraAdapter"/>) on the run's copy of the policy instead of every weight: the base stays
+    /// frozen, every optimizer updates only A and B (and a value head). The result's policy carries the adapter
+    /// (<c>LoraAdapter.Of(result.Policy)</c>: save it, or merge it). A policy that already carries an adapter trains that one.
+    /// </summary>
+    public CgpoRun Lora(LoraOptions options) => this with { LoraSettings = (options ?? throw new ArgumentNullException(nameof(options))).Validate() };
+
     /// <summary>Validates the run and trains; every step's per-task metrics are reported to <paramref name="progress"/> as they happen.</summary>
     /// <exception cref="InvalidOperationException">A part is missing (no task, no prompts, no reward, no optimizer…); the message names it.</exception>
     /// <exception cref="ArgumentException">A setting is out of range; the message names the task and field.</exception>
@@ -141,6 +149,8 @@ public sealed record CgpoRun
         if (!(SamplingTemperature > 0)) throw new ArgumentException($"CGPO run: Sampling temperature must be > 0; got {SamplingTemperature}.");
         if (EvalResponses < 1) throw new ArgumentException($"CGPO run: EvalSamplesPerPrompt must be ≥ 1; got {EvalResponses}.");
         if (CheckpointDirectory is not null && CheckpointInterval < 1) throw new ArgumentException($"CGPO run: Checkpoints every must be ≥ 1; got {CheckpointInterval}.");
+        if ((LoraSettings is not null || LoraAdapter.Of(Policy) is not null) && (CheckpointDirectory is not null || ResumeDirectory is not null))
+            throw new ArgumentException("CGPO run: checkpoints and resuming are not implemented for LoRA runs yet; drop .Checkpoints/.ResumeFrom, or save the adapter of the result (LoraAdapter.Of(result.Policy).Save(dir)).");
     }
 
     /// <summary>A one-line description: seed, steps, learning rate and each task's optimizer, K, ρ and batch.</summary>

@@ -42,6 +42,7 @@ internal sealed class CgpoTrainer
         }
         var policy = resume is null ? _run.Policy.Clone() : CgpoCheckpoint.LoadPolicy(resume);
         if (NeedsValueHead && !policy.Config.ValueHead) policy = ValueHead.Add(policy, _run.Seed);
+        if (_run.LoraSettings is { } lora && LoraAdapter.Of(policy) is null) LoraAdapter.Attach(policy, lora);
         var parameters = policy.Model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = torch.optim.AdamW(parameters, lr: _run.Lr, weight_decay: _run.Decay);
         if (resume is not null) CgpoCheckpoint.RestoreOptimizer(resume, optimizer, policy);

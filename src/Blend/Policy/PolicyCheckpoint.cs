@@ -32,6 +32,7 @@ public sealed partial class Policy
 
     void WriteFiles(string tmp, long maxShardBytes)
     {
+        LoraAdapter.ThrowIfAttached(this, "Policy.Save");
         var hf = HuggingFaceConfig.ToJson(Config);
         hf["torch_dtype"] = Model.DType switch { ScalarType.BFloat16 => "bfloat16", ScalarType.Float16 => "float16", _ => "float32" };
         // A sequence classifier finds each row's last token by the pad id; Blend's codec always has one.

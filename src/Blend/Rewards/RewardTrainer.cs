@@ -27,6 +27,7 @@ public static class RewardTrainer
         var order = Enumerable.Range(0, train.Length).ToArray();
         int cursor = order.Length;
 
+        if (options.Lora is { } lora && LoraAdapter.Of(model.Backbone) is null) LoraAdapter.Attach(model.Backbone, lora);
         var parameters = model.Backbone.Model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         model.Backbone.Model.train();

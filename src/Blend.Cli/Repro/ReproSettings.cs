@@ -39,3 +39,9 @@ internal sealed class SyncProgress(Action<string> report) : IProgress<string>
 {
     public void Report(string value) => report(value);
 }
+
+/// <summary>A typed <see cref="IProgress{T}"/> that calls back synchronously.</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

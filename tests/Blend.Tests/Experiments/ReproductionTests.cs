@@ -5,8 +5,8 @@ using Blend.Cli.Repro;
 namespace Blend.Tests.Experiments;
 
 /// <summary>
-/// The reduced (one seed, small budget) versions of the two reproductions; each asserts the direction of the paper's claims
-/// at a fixed seed. The full runs are `blend repro cgpo|soups` (tables in notebooks/results/).
+/// The reduced (one seed, small budget) versions of the reproductions; each asserts the direction of the paper's claims
+/// at a fixed seed. The full runs are `blend repro cgpo|math-hacking|soups` (tables in notebooks/results/).
 /// </summary>
 [Collection("Torch")]
 public class ReproductionTests(ITestOutputHelper output)
@@ -24,6 +24,29 @@ public class ReproductionTests(ITestOutputHelper output)
         // Hacking is the length flaw: PPO's responses grow, CRPG's stay within the judges' bounds.
         int last = result.Steps[^1];
         Assert.True(result.Stat("ppo", "chat", last, p => p.Length).Mean > result.Stat("crpg", "chat", last, p => p.Length).Mean);
+    }
+
+    [Fact]
+    public void On_math_ppo_raises_the_learned_biased_proxy_while_exact_match_falls_and_crpg_keeps_exact_match()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"blend-math-hacking-{Guid.NewGuid():N}");
+        try
+        {
+            var result = MathHackingExperiment.Run(RepoRoot.Data("tasks"), dir, MathHackingOptions.Smoke);
+            output.WriteLine(result.ToMarkdown());
+            // The planted flaw is learned: the reward model follows the biased annotator more than gold.
+            Assert.True(result.Agreement!.VsBiased > result.Agreement.VsGold, $"the reward model does not follow the bias: {result.Agreement}");
+            Assert.True(result.PpoProxyRose, "PPO did not raise the proxy");
+            Assert.True(result.PpoExactFell, "PPO's exact match did not fall (no hacking)");
+            Assert.True(result.ExactKept("crpg"), "CRPG's exact match fell");
+            // PPO drifts far from the SFT policy to get there; CRPG's judge keeps it close.
+            int last = result.Run.Steps[^1];
+            Assert.True(result.Run.Stat("ppo", "math", last, p => p.KlK3).Mean > result.Run.Stat("crpg", "math", last, p => p.KlK3).Mean);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

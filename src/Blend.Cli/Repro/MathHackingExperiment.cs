@@ -27,8 +27,9 @@ public static class MathHackingExperiment
         var (sft, cached) = MathSftCache.LoadOrTrain(outDir, codec, split.Train, split.Test, o, log);
         using var _ = sft;
         double sftSeconds = clock.Elapsed.TotalSeconds;
-        double greedy = GreedyExactMatch(sft, split.Test, o);
-        log?.Report(string.Create(CultureInfo.InvariantCulture, $"SFT policy: greedy exact match {greedy:P1} on {split.Test.Count} held-out problems ({sftSeconds:F0} s{(cached ? ", cached" : "")})"));
+        var eval = (o.EvaluateOnTrainingProblems ? split.Train : split.Test).Take(o.EvalPrompts);
+        double greedy = GreedyExactMatch(sft, eval, o);
+        log?.Report(string.Create(CultureInfo.InvariantCulture, $"SFT policy: greedy exact match {greedy:P1} on {eval.Count} {(o.EvaluateOnTrainingProblems ? "training" : "held-out")} problems ({sftSeconds:F0} s{(cached ? ", cached" : "")})"));
 
         // The proxy: a Bradley–Terry reward model on pairs labelled by the length-biased annotator.
         var annotator = new BiasedAnnotator(o.LengthBonus, o.AnnotatorSharpness);
@@ -46,7 +47,6 @@ public static class MathHackingExperiment
         log?.Report($"reward model: {agreement} ({clock.Elapsed.TotalSeconds:F0} s)");
 
         var judge = Judge.MathAnswer();
-        var eval = split.Test.Take(o.EvalPrompts);
         var points = new List<HackingPoint>();
         var passRates = new List<TrainingPassRate>();
         for (int seed = o.FirstSeed; seed < o.FirstSeed + o.Seeds; seed++)

@@ -91,15 +91,24 @@ public sealed record MathHackingOptions
     public IReadOnlyList<string> Arms { get; init; } = ["ppo", "crpg", "crraft", "codpo"];
 
     /// <summary>
+    /// Evaluate on the first <see cref="EvalPrompts"/> training problems instead of the held-out ones: for the smoke run,
+    /// whose short SFT memorises its 2000 problems but does not yet generalise. Default false.
+    /// </summary>
+    public bool EvaluateOnTrainingProblems { get; init; }
+
+    /// <summary>
     /// How far below the SFT start exact match must end to count as fallen, and may end to count as kept. Default 0.02
     /// (4 of 200 problems); the smoke run's 100 problems and weak SFT policy use 0.05.
     /// </summary>
     public double Tolerance { get; init; } = 0.02;
 
-    /// <summary>The one-seed reduction CI runs (a shorter SFT, fewer pairs and steps, PPO and CRPG only).</summary>
+    /// <summary>
+    /// The one-seed reduction CI runs: 500 SFT steps on 2000 problems (memorised, so it is evaluated on them), fewer pairs
+    /// and steps, PPO and CRPG only.
+    /// </summary>
     public static MathHackingOptions Smoke { get; } = new()
     {
-        Seeds = 1, TrainProblems = 6000, SftSteps = 500, PreferencePairs = 1200, RewardSteps = 300,
+        Seeds = 1, TrainProblems = 2000, SftSteps = 500, PreferencePairs = 1200, RewardSteps = 300, EvaluateOnTrainingProblems = true,
         Steps = 40, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["ppo", "crpg"],
     };
 }

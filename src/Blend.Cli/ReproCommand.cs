@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Blend.Cli;
 
 /// <summary>
-/// <c>blend repro cgpo|soups</c>: reproduce the papers' central claims at toy scale and write tables, plots and a markdown
+/// <c>blend repro cgpo|soups|late-hacking|math-hacking</c>: reproduce the papers' central claims at toy scale and write tables, plots and a markdown
 /// summary into <c>--out</c> (default the scratch folder <c>out/repro/&lt;experiment&gt;</c>); the committed tables in
 /// <c>notebooks/results/&lt;experiment&gt;</c> change only with <c>--update-results</c>.
 /// </summary>
@@ -14,6 +14,8 @@ internal static class ReproCommand
         var cmd = new Command("repro", "Reproduce the papers' central claims at toy scale (tables, plots, markdown summary).");
         cmd.Subcommands.Add(Experiment("cgpo", "Reward hacking: PPO vs CGPO (CRPG, CRRAFT, CODPO) on a proxy reward with planted flaws.", Repro.CgpoRepro.Run));
         cmd.Subcommands.Add(Experiment("soups", "Rewarded soups: the soup front vs MORL on two conflicting rewards, and the different-init control.", Repro.SoupsRepro.Run));
+        cmd.Subcommands.Add(Experiment("late-hacking", "Late hacking: CRPG without judges run long (600 steps) on the cgpo setup; when does the true score fall?", Repro.LateHackingRepro.Run));
+        cmd.Subcommands.Add(Experiment("math-hacking", "Reward hacking on math: PPO vs CRPG, CRRAFT, CODPO on a learned length-biased reward model, judged by the exact answer.", Repro.MathHackingRepro.Run));
         return cmd;
     }
 

@@ -15,6 +15,18 @@ internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, 
     public string CommandLine(string experiment) =>
         $"dotnet run --project src/Blend.Cli -c Release -- repro {experiment}" + (Smoke ? " --smoke" : "") + (Seeds is { } s ? $" --seeds {s}" : "") + (ResultsDir is null ? "" : " --update-results");
 
+    /// <summary>", load average a / b / c at the end" from /proc/loadavg (the machine's 1, 5 and 15-minute load), or "" where there is none.</summary>
+    static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return parts.Length >= 3 ? $", load average {parts[0]} / {parts[1]} / {parts[2]} at the end" : "";
+        }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
+
     /// <summary>
     /// Writes summary.md (with the command and environment appended) and any extra files atomically into <see cref="OutDir"/>
     /// and, when <see cref="ResultsDir"/> is set, into it too; prints the summary.
@@ -22,7 +34,8 @@ internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, 
     public void Write(string experiment, string markdown, params (string Name, string Text)[] extra)
     {
         var md = markdown + Environment.NewLine + "Made by `" + CommandLine(experiment) + "` on "
-                 + Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " cores, TorchSharp " + TorchInfo.Current().TorchSharp + ".\n";
+                 + Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + " cores (" + BlendRuntime.Threads.ToString(CultureInfo.InvariantCulture)
+                 + " torch threads" + LoadAverage() + "), TorchSharp " + TorchInfo.Current().TorchSharp + ".\n";
         Console.WriteLine(md);
         foreach (var dir in ResultsDir is null ? [OutDir] : new[] { OutDir, ResultsDir })
         {
@@ -38,4 +51,10 @@ internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, 
 internal sealed class SyncProgress(Action<string> report) : IProgress<string>
 {
     public void Report(string value) => report(value);
+}
+
+/// <summary>A typed <see cref="IProgress{T}"/> that calls back synchronously.</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

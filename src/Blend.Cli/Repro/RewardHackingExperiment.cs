@@ -86,27 +86,14 @@ public static class RewardHackingExperiment
             foreach (var arm in o.Arms)
             {
                 points.AddRange(start.Select(p => p with { Arm = arm, Seed = seed, Step = 0 }));
-                var dir = Path.Combine(Path.GetTempPath(), $"blend-hacking-{Guid.NewGuid():N}");
                 var relay = steps is null ? null : new ArmProgress(arm, steps);
-                try
+                var run = Configure(Cgpo.Create(sft, reference: sft, seed: seed), arm, train, j, proxies, unified, o);
+                policies[arm] = SegmentedTraining.Train(run, o.Steps, o.EvalEvery, (step, policy) =>
                 {
-                    var run = Configure(Cgpo.Create(sft, reference: sft, seed: seed), arm, train, j, proxies, unified, o);
-                    for (int step = o.EvalEvery; step <= o.Steps; step += o.EvalEvery)
-                    {
-                        var segment = run.Steps(step).Checkpoints(dir, o.EvalEvery);
-                        var result = (step == o.EvalEvery ? segment : segment.ResumeFrom(dir)).Train(relay);
-                        var policy = result.Policy;
-                        var at = Evaluate(policy, sft, eval, j, proxies, o, seed);
-                        points.AddRange(at.Select(p => p with { Arm = arm, Seed = seed, Step = step }));
-                        log?.Report($"seed {seed} {arm,-15} step {step,3}: " + string.Join("  ", at.Select(p => $"{p.Task} proxy {p.Proxy:F2} true {p.TrueScore:F2} len {p.Length:F1}")));
-                        if (step + o.EvalEvery > o.Steps) { policies[arm] = policy; }
-                        else policy.Dispose();
-                    }
-                }
-                finally
-                {
-                    if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-                }
+                    var at = Evaluate(policy, sft, eval, j, proxies, o, seed);
+                    points.AddRange(at.Select(p => p with { Arm = arm, Seed = seed, Step = step }));
+                    log?.Report($"seed {seed} {arm,-15} step {step,3}: " + string.Join("  ", at.Select(p => $"{p.Task} proxy {p.Proxy:F2} true {p.TrueScore:F2} len {p.Length:F1}")));
+                }, relay);
             }
         }
         catch

@@ -5,8 +5,8 @@ using Blend.Cli.Repro;
 namespace Blend.Tests.Experiments;
 
 /// <summary>
-/// The reduced (one seed, small budget) versions of the two reproductions; each asserts the direction of the paper's claims
-/// at a fixed seed. The full runs are `blend repro cgpo|soups` (tables in notebooks/results/).
+/// The reduced (one seed, small budget) versions of the reproductions; each asserts the direction of the paper's claims
+/// at a fixed seed. The full runs are `blend repro cgpo|math-hacking|soups` (tables in notebooks/results/).
 /// </summary>
 [Collection("Torch")]
 public class ReproductionTests(ITestOutputHelper output)
@@ -24,6 +24,31 @@ public class ReproductionTests(ITestOutputHelper output)
         // Hacking is the length flaw: PPO's responses grow, CRPG's stay within the judges' bounds.
         int last = result.Steps[^1];
         Assert.True(result.Stat("ppo", "chat", last, p => p.Length).Mean > result.Stat("crpg", "chat", last, p => p.Length).Mean);
+    }
+
+    [Fact]
+    public void On_math_the_reward_model_learns_the_planted_length_bias_and_ppo_optimises_it_while_crpg_with_the_judge_does_not()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"blend-math-hacking-{Guid.NewGuid():N}");
+        try
+        {
+            var result = MathHackingExperiment.Run(RepoRoot.Data("tasks"), dir, MathHackingOptions.Smoke);
+            output.WriteLine(result.ToMarkdown());
+            // The planted flaw is learned: the reward model follows the biased annotator far more than gold.
+            Assert.True(result.Agreement!.VsBiased > 0.8, $"the reward model does not follow the biased order: {result.Agreement}");
+            Assert.True(result.Agreement.VsBiased > result.Agreement.VsGold + 0.3, $"the reward model is not biased against gold: {result.Agreement}");
+            // PPO climbs the flawed proxy; CRPG, rewarded only where the exact-answer judge passes, climbs it less.
+            Assert.True(result.PpoProxyRose, "PPO did not raise the proxy");
+            int last = result.Run.Steps[^1];
+            Assert.True(result.Run.Stat("ppo", "math", last, p => p.Proxy).Mean > result.Run.Stat("crpg", "math", last, p => p.Proxy).Mean,
+                "PPO's proxy did not end above CRPG's");
+            // Not asserted: the exact-match fall. The smoke's 500-step SFT policy answers 8 % of its problems at temperature 1,
+            // too few for a fall to stand out from the noise of 100 problems; the full run (notebooks/results/math-hacking) shows it.
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -1,0 +1,114 @@
+namespace Blend.Cli.Repro;
+
+/// <summary>
+/// Settings of the math reward-hacking experiment (docs/experiments.md#reward-hacking-on-math): one math SFT policy, a learned
+/// Bradley–Terry reward model trained on pairs from a length-biased annotator, and PPO vs CGPO against it, judged by the exact answer.
+/// </summary>
+public sealed record MathHackingOptions
+{
+    /// <summary>RL seeds (the SFT policy and the reward model are shared by every seed). Default 3.</summary>
+    public int Seeds { get; init; } = 3;
+
+    /// <summary>First RL seed; the others follow. Default 1.</summary>
+    public int FirstSeed { get; init; } = 1;
+
+    // ---- SFT (the recipe of `policy sft-math`: 82–98 % greedy exact match) ----
+
+    /// <summary>Generated training problems (two-digit addition and subtraction). Default 14 000.</summary>
+    public int TrainProblems { get; init; } = 14_000;
+
+    /// <summary>Held-out problems (never trained on; the evaluation prompts). Default 200.</summary>
+    public int TestProblems { get; init; } = 200;
+
+    /// <summary>SFT steps (AdamW, linear warmup to the peak, cosine to a tenth). Default 2400.</summary>
+    public int SftSteps { get; init; } = 2400;
+
+    /// <summary>SFT batch size. Default 64.</summary>
+    public int SftBatchSize { get; init; } = 64;
+
+    /// <summary>Peak SFT learning rate. Default 3e-3.</summary>
+    public double SftLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Seed of the SFT initialisation and batches (one shared SFT policy). Default 1.</summary>
+    public int SftSeed { get; init; } = 1;
+
+    /// <summary>Policy width (4 layers, 4 heads, rotary positions). Default 128.</summary>
+    public int Width { get; init; } = 128;
+
+    /// <summary>Policy layers. Default 4.</summary>
+    public int Layers { get; init; } = 4;
+
+    // ---- The proxy: a learned reward model from a biased annotator ----
+
+    /// <summary>Training problems the preference pairs are drawn on (one pair per problem). Default 3000.</summary>
+    public int PreferencePairs { get; init; } = 3000;
+
+    /// <summary>
+    /// The annotator's planted flaw: it scores a response as 1[exact answer] + LengthBonus · words, so that two extra
+    /// sentences (8 words) outweigh a correct answer. Default 0.15 per word.
+    /// </summary>
+    public double LengthBonus { get; init; } = 0.15;
+
+    /// <summary>The annotator's sharpness k: P(a ≻ b) = σ(k · (score_a − score_b)). Default 4.</summary>
+    public double AnnotatorSharpness { get; init; } = 4.0;
+
+    /// <summary>Reward-model training steps (2 layers, width 96, from scratch). Default 600.</summary>
+    public int RewardSteps { get; init; } = 600;
+
+    /// <summary>Seed of the pairs, the annotator's coin flips and the reward model. Default 1.</summary>
+    public int RewardSeed { get; init; } = 1;
+
+    // ---- RL ----
+
+    /// <summary>RL steps per arm (the same budget for every arm). Default 60.</summary>
+    public int Steps { get; init; } = 60;
+
+    /// <summary>Prompts per step. Default 8.</summary>
+    public int PromptsPerStep { get; init; } = 8;
+
+    /// <summary>Samples per prompt (K) for every arm. Default 4.</summary>
+    public int SamplesPerPrompt { get; init; } = 4;
+
+    /// <summary>Evaluate every this many steps (and at step 0). Default 15.</summary>
+    public int EvalEvery { get; init; } = 15;
+
+    /// <summary>Held-out problems per evaluation (at most <see cref="TestProblems"/>). Default 200.</summary>
+    public int EvalPrompts { get; init; } = 200;
+
+    /// <summary>RL learning rate (AdamW). Default 3e-4.</summary>
+    public double LearningRate { get; init; } = 3e-4;
+
+    /// <summary>Maximum new tokens per response (room for a few extra sentences). Default 24.</summary>
+    public int MaxNewTokens { get; init; } = 24;
+
+    /// <summary>KL budget KL_max of the CGPO arms. Default 8 nats (docs/cgpo.md#multi-task: lenient where the judge is exact).</summary>
+    public double KlMax { get; init; } = 8.0;
+
+    /// <summary>Per-token KL penalty β of the PPO baseline. Default 0.05.</summary>
+    public double PpoKlCoef { get; init; } = 0.05;
+
+    /// <summary>Arms: <c>ppo</c> (no judge), <c>crpg</c>, <c>crraft</c>, <c>codpo</c> (each with the math judge). Default all four.</summary>
+    public IReadOnlyList<string> Arms { get; init; } = ["ppo", "crpg", "crraft", "codpo"];
+
+    /// <summary>
+    /// Evaluate on the first <see cref="EvalPrompts"/> training problems instead of the held-out ones: for the smoke run,
+    /// whose short SFT memorises its 2000 problems but does not yet generalise. Default false.
+    /// </summary>
+    public bool EvaluateOnTrainingProblems { get; init; }
+
+    /// <summary>
+    /// How far below the SFT start exact match must end to count as fallen, and may end to count as kept. Default 0.02
+    /// (4 of 200 problems); the smoke run's 100 problems and weak SFT policy use 0.05.
+    /// </summary>
+    public double Tolerance { get; init; } = 0.02;
+
+    /// <summary>
+    /// The one-seed reduction CI runs: 500 SFT steps on 2000 problems (memorised, so it is evaluated on them), fewer pairs
+    /// and steps, PPO and CRPG only.
+    /// </summary>
+    public static MathHackingOptions Smoke { get; } = new()
+    {
+        Seeds = 1, TrainProblems = 2000, SftSteps = 500, PreferencePairs = 1200, RewardSteps = 300, EvaluateOnTrainingProblems = true,
+        Steps = 40, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["ppo", "crpg"],
+    };
+}

@@ -55,6 +55,16 @@ internal static class RecipeFormat
         Int("checkpoint_every", "Save a checkpoint (policy, optimizer, RNG, metrics) every N steps into output/checkpoint; 0: only at the end and on Ctrl-C.", 0),
     ]);
 
+    static readonly Shape RewardMixture = new("reward mixture",
+    [
+        new Field("aggregation", FieldType.String, "How several rewards aggregate within a group of K responses to one prompt: sum-then-normalize (weighted sum; the optimizer normalizes it within the group) or normalize-then-sum (GDPO: each reward normalized within its group, then the weighted sum; GRPO then standardizes over the batch).") { Default = "sum-then-normalize", Choices = ["sum-then-normalize", "normalize-then-sum"] },
+        new Field("normalize", FieldType.String, "Running normalization of each reward, z = (r − μ)/(σ + ε), before clipping and weighting: none, welford (every score so far) or ema (moving average).") { Default = "none", Choices = ["none", "welford", "ema"] },
+        Num("epsilon", "ε of the running normalization.", 1e-8, 0, exclusive: true),
+        new Field("ema_decay", FieldType.Number, "d of normalize: ema, the weight of the past per score, in (0, 1).") { Default = 0.99, Min = 0, MinExclusive = true, Max = 0.999999 },
+        new Field("clip_min", FieldType.Number, "Lower clip of each (normalized) reward before weighting (with clip_max)."),
+        new Field("clip_max", FieldType.Number, "Upper clip of each (normalized) reward before weighting (with clip_min)."),
+    ]);
+
     static readonly Shape Task = new("task",
     [
         new Field("name", FieldType.String, "The task name; samples are routed to judges and rewards by it (math, instructions, chat, safety, …).") { Required = true },
@@ -63,6 +73,7 @@ internal static class RecipeFormat
         new Field("pairs", FieldType.File, "JSONL preference pairs (prompt, chosen, rejected) for the dpo optimizer."),
         new Field("judges", FieldType.UnionList, "The task's mixture of judges: a response is positive only when every judge passes.") { Union = JudgeCatalog.Union },
         new Field("rewards", FieldType.UnionList, "The task's reward mixture: the total is Σ weight × component.") { Union = RewardCatalog.Union },
+        new Field("reward_mixture", FieldType.Object, "How the task's rewards are normalized, clipped and aggregated in training.") { Shape = RewardMixture },
         new Field("optimizer", FieldType.Union, "The task's optimizer and its options.") { Required = true, Union = OptimizerCatalog.Union },
         Int("prompts_per_step", "Prompts sampled per step (B_l).", 4, 1),
         Int("samples_per_prompt", "Responses generated per prompt (K).", 4, 1),

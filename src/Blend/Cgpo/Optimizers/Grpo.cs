@@ -15,6 +15,8 @@ namespace Blend;
 /// ℓ_i   = (1/|a_i|) Σ_t [ −min(ρ_t Â_i, clip(ρ_t, 1−ε, 1+ε) Â_i) + β k3_t ]
 /// loss  = mean_i ℓ_i
 /// </code>
+/// With a reward mixture that aggregates normalize-then-sum (GDPO, <see cref="RewardAggregation"/>), Â_i is instead the
+/// mixture's group-normalized signal standardized over the batch.
 /// </remarks>
 public static class Grpo
 {
@@ -58,7 +60,8 @@ public static class Grpo
     internal static PolicyLoss Objective(RolloutBatch r, GrpoOptions o)
     {
         var tokenLogp = r.PolicyScores.TokenLogProbs;
-        var advantages = Advantages(r.Grouped(r.AsTensor(r.Rewards)), o.StdEpsilon).reshape(-1);
+        var advantages = r.GroupRewards?.BatchStandardized(o.StdEpsilon) is { } gdpo ? r.AsTensor(gdpo) // RewardAggregation.NormalizeThenSum
+            : Advantages(r.Grouped(r.AsTensor(r.Rewards)), o.StdEpsilon).reshape(-1);
         return Loss(tokenLogp, tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, r.PolicyScores.Mask, advantages, o.Epsilon, o.Beta);
     }
 }

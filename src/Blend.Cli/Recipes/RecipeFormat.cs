@@ -95,7 +95,11 @@ internal static class RecipeFormat
     [
         new Field("experts", FieldType.FolderList, "Expert policy checkpoints fine-tuned from the recipe's model (Blend or Hugging Face folders, one architecture), in λ order.") { Required = true, Min = 2 },
         new Field("names", FieldType.StringList, "Labels of the experts (default: their folder names)."),
-        Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more.", 11, 2),
+        Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more; with a method other than linear, the number of parameter values.", 11, 2),
+        new Field("method", FieldType.String, "The merge whose parameter is the axis: linear (the λ grid), slerp (t, from expert 1 at t = 0 to expert 2 at t = 1) or a task-vector method at equal weights (density).") { Default = "linear", Choices = [.. SweepCommand.Methods] },
+        new Field("base", FieldType.Folder, "θ₀ of the task-vector methods (default: the recipe's model, the experts' shared start)."),
+        new Field("from", FieldType.Number, "First value of the method's parameter (default 0 for t, 0.1 for density)."),
+        new Field("to", FieldType.Number, "Last value of the method's parameter (default 1)."),
         Int("samples_per_prompt", "Responses sampled per evaluation prompt and soup.", 2, 1),
         Int("eval_prompts", "Evaluation prompts per task (each task's eval_prompts, else its prompts).", 24, 1),
         new Field("include_start", FieldType.Boolean, "Also evaluate the recipe's model (the shared start) and draw it on the front.") { Default = true },

@@ -87,17 +87,17 @@ internal static class SweepCommand
         {
             recipe, experts, prompts, objectives, lambdas, method, baseModel, from, to, samples, evalPrompts, maxNew, seed, outDir, json, report, force,
         };
-        cmd.SetAction(r => Run(new Request
+        cmd.SetAction((r, cancel) => Task.FromResult(Run(new Request
         {
             Recipe = r.GetValue(recipe), Experts = List(r.GetValue(experts)), Prompts = r.GetValue(prompts), Objectives = List(r.GetValue(objectives)),
             Lambdas = r.GetValue(lambdas), Method = r.GetValue(method), Base = r.GetValue(baseModel), From = r.GetValue(from), To = r.GetValue(to), SamplesPerPrompt = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
             Seed = r.GetValue(seed), Out = r.GetValue(outDir), Json = r.GetValue(json), Report = r.GetValue(report), Force = r.GetValue(force),
-        }, r.InvocationConfiguration.Output));
+        }, r.InvocationConfiguration.Output, cancel)));
         return cmd;
     }
 
     /// <summary>Checks every input, sweeps, writes; returns the exit code. Bad input throws <see cref="UsageException"/>/<see cref="RecipeException"/> before any work.</summary>
-    internal static int Run(Request request, TextWriter output)
+    internal static int Run(Request request, TextWriter output, CancellationToken cancel = default)
     {
         using var builder = request.Recipe is null ? null : new RecipeBuilder(RecipeReader.Read(request.Recipe));
         var plan = builder is null ? FromFlags(request) : FromRecipe(builder, request);
@@ -110,12 +110,26 @@ internal static class SweepCommand
         log.Phase(string.Create(CultureInfo.InvariantCulture,
             $"sweep '{plan.Name}': {(soup.Axis is { } axis ? $"{axis.Values.Count} {soup.MergeMethod.Name} soups over {axis.Parameter} (and each expert alone)" : $"{soup.LambdaSet!.Count} soups")} of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {plan.SamplesPerPrompt} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
         IReadOnlyList<double>? start = null;
+        int done = 0;
         if (plan.Start is not null)
         {
             using var policy = Policy.Load(plan.Start);
             start = soup.Score(policy, plan.Prompts);
         }
-        var sweep = soup.Sweep(plan.Prompts);
+        int total = soup.Axis is { } along ? along.Values.Count + soup.ExpertNames.Count : soup.LambdaSet!.Count;
+        SoupSweep sweep;
+        try
+        {
+            sweep = CommandProgress.Run<SoupSweep, SoupPoint>(output, request.Json, "soups", total,
+                progress => soup.Cancellation(cancel).Sweep(plan.Prompts, new CommandProgress.Reporter<SoupPoint>(p => { done++; progress.Report(p); })), _ => done,
+                p => $"soup {done}/{total} {p.Label}",
+                p => request.Json ? new JsonObject { ["progress"] = done, ["of"] = total, ["soup"] = p.Label }.ToJsonString(CommandLog.Compact)
+                    : string.Create(CultureInfo.InvariantCulture, $"   soup {done}/{total} {p.Label}: {string.Join("  ", soup.Objectives.Select((o, k) => $"{o.Name} {p.Rewards[k]:0.0000}"))}"));
+        }
+        catch (OperationCanceledException e)
+        {
+            return CommandProgress.Interrupted(output, e, $"Nothing was written to {plan.Output}.");
+        }
 
         var front = sweep.Front.Indices.ToHashSet();
         var points = sweep.Points.Select(p => PointJson(sweep, p, front.Contains(p.Index))).ToList();

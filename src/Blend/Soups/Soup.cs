@@ -52,6 +52,9 @@ public sealed record Soup
     /// <summary>The per-batch deadline of every objective's reward call (default 10 minutes; see <see cref="Timeouts(TimeSpan)"/>).</summary>
     public TimeSpan RewardTimeout { get; private init; } = Deadline.DefaultPerBatch;
 
+    /// <summary>Stops a <see cref="Sweep"/> before its next soup when cancelled (default: none; see <see cref="Cancellation"/>).</summary>
+    public CancellationToken Stop { get; private init; }
+
     /// <summary>The evaluation seed: the same sampling noise for every λ (default 0).</summary>
     public int Seed { get; private init; }
 
@@ -164,6 +167,9 @@ public sealed record Soup
         return this with { SampleCount = samples };
     }
 
+    /// <summary>Lets <paramref name="token"/> stop a sweep: it finishes the soup in progress and throws <see cref="OperationCanceledException"/> (nothing is returned).</summary>
+    public Soup Cancellation(CancellationToken token) => this with { Stop = token };
+
     /// <summary>Sets the evaluation seed (default 0).</summary>
     public Soup WithSeed(int seed) => this with { Seed = seed };
 
@@ -213,8 +219,11 @@ public sealed record Soup
     /// Merges and evaluates every λ of <see cref="Lambdas"/> (or every value of <see cref="Axis"/>) on <paramref name="prompts"/>
     /// (one target model, merged in place for each soup) and returns the frame, the Pareto front and its hypervolume.
     /// </summary>
+    /// <param name="prompts">The evaluation prompts.</param>
+    /// <param name="progress">Receives every evaluated soup (and, in an axis sweep, every expert alone), in order, when given.</param>
     /// <exception cref="InvalidOperationException">No objectives, or λ vectors of the wrong length; the message names the missing part.</exception>
-    public SoupSweep Sweep(PromptSet prompts)
+    /// <exception cref="OperationCanceledException"><see cref="Cancellation"/>'s token was cancelled (checked before each soup).</exception>
+    public SoupSweep Sweep(PromptSet prompts, IProgress<SoupPoint>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) throw new ArgumentException("Soup.Sweep: the prompt set is empty.");
@@ -229,13 +238,18 @@ public sealed record Soup
         using var target = open.NewTarget();
         var targetSet = WeightSet.FromPolicy(target, "soup");
         var generation = Generation();
+        int total = settings.Count + (Axis is null ? 0 : Experts.Count), done = 0;
         SoupPoint Evaluate(int index, MergeMethod method, IReadOnlyList<double> lambda, double? value)
         {
+            if (Stop.IsCancellationRequested) throw new OperationCanceledException($"Soup sweep stopped after {done} of {total} evaluations.", Stop);
             method.Into(targetSet, open.Sets, lambda);
             var where = value is double v ? FormattableString.Invariant($"{Axis!.Parameter} = {v:0.###}") : $"λ = ({string.Join(", ", lambda.Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))})";
             var rewards = NonFinite.Guard(() => SoupEvaluation.Rewards(target, prompts, Objectives, generation, SampleCount, RewardTimeout), $"Soup.Sweep, {where}");
             double? nll = LossTexts is null ? null : SoupEvaluation.Nll(target, LossTexts);
-            return new SoupPoint(index, lambda, rewards) { Nll = nll, Parameter = value is null ? null : Axis!.Parameter, Setting = value };
+            var point = new SoupPoint(index, lambda, rewards) { Nll = nll, Parameter = value is null ? null : Axis!.Parameter, Setting = value };
+            done++;
+            progress?.Report(point);
+            return point;
         }
         var points = settings.Select((x, i) => Evaluate(i, methods[i], x.Lambda, x.Value)).ToList();
         // An axis sweep's soups are not the experts at its ends in general: evaluate each expert alone (λ one-hot, linear: bit for bit).

@@ -174,4 +174,26 @@ public sealed class SweepCommandTests(SweepFixture fx) : IClassFixture<SweepFixt
         Assert.Equal(t["expert_points"]![0]!["rewards"]!.ToJsonString(), points[0]!["rewards"]!.ToJsonString());
         Assert.Equal(t["expert_points"]![1]!["rewards"]!.ToJsonString(), points[2]!["rewards"]!.ToJsonString());
     }
+
+    [Fact]
+    public void Ctrl_C_stops_the_sweep_with_exit_130_and_writes_nothing_and_json_shows_progress()
+    {
+        var stopped = Path.Combine(fx.Dir, "stopped");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var output = new StringWriter();
+        int code = SweepCommand.Run(new SweepCommand.Request { Recipe = fx.Recipe, Out = stopped, Json = true }, output, cancelled.Token);
+        Assert.Equal(130, code);
+        Assert.Contains("interrupted: Soup sweep stopped after 0 of 3 evaluations.", output.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(stopped, "sweep.json")));
+        Assert.False(File.Exists(Path.Combine(stopped, "points.jsonl")));
+
+        var run = Path.Combine(fx.Dir, "progress");
+        var r = CliRun.Invoke("sweep", "--recipe", fx.Recipe, "--out", run, "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var progress = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).Where(j => j["progress"] is not null).ToList();
+        Assert.Equal(new[] { 1, 2, 3 }, progress.Select(j => j["progress"]!.GetValue<int>()));
+        Assert.All(progress, j => Assert.Equal(3, j["of"]!.GetValue<int>()));
+        Assert.Equal("λ=(1, 0)", progress[0]["soup"]!.GetValue<string>());
+    }
 }

@@ -79,4 +79,27 @@ public class SoupSweepAxisTests
         Assert.Contains("base model", Assert.Throws<InvalidOperationException>(() => noBase.Sweep(Prompts)).Message, StringComparison.Ordinal);
         Assert.Equal(new[] { 0.1, 0.55, 1.0 }, SweepAxis.Steps(0.1, 1.0, 3));
     }
+
+    [Fact]
+    public void A_sweep_reports_each_soup_and_stops_before_the_next_when_cancelled()
+    {
+        using var a = TinyPolicy.Create(48);
+        using var b = TinyPolicy.Create(49);
+        var seen = new List<SoupPoint>();
+        using var stop = new CancellationTokenSource();
+        var soup = Base(a, b).Along(SweepAxis.Slerp(steps: 3)).Cancellation(stop.Token);
+        var sweep = soup.Sweep(Prompts, new Reporter(p => seen.Add(p)));
+        // Three soups, then the two experts alone, in order.
+        Assert.Equal(sweep.Points.Concat(sweep.ExpertPoints), seen);
+
+        seen.Clear();
+        var e = Assert.Throws<OperationCanceledException>(() => soup.Sweep(Prompts, new Reporter(p => { seen.Add(p); if (seen.Count == 2) stop.Cancel(); })));
+        Assert.Equal(2, seen.Count);
+        Assert.Contains("after 2 of 5", e.Message, StringComparison.Ordinal);
+    }
+
+    sealed class Reporter(Action<SoupPoint> report) : IProgress<SoupPoint>
+    {
+        public void Report(SoupPoint value) => report(value);
+    }
 }

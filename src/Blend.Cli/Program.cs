@@ -14,6 +14,7 @@ var root = BlendCli.Root(
     ScoreCommand.Create(),
     RewardModelCommand.Create(),
     SweepCommand.Create(),
-    MergeCommand.Create()
+    MergeCommand.Create(),
+    AdapterCommand.Create()
 );
 return BlendCli.Invoke(root, args);

@@ -42,6 +42,7 @@ internal static class TrainCommand
         var checkpoint = builder.CheckpointFolder;
         var parent = Path.GetDirectoryName(checkpoint)!;
         bool hasCheckpoint = Directory.Exists(checkpoint) || Directory.Exists(parent) && Directory.GetDirectories(parent, "checkpoint.old-*").Length > 0;
+        if (resume && builder.Lora(recipe.Training) is not null) throw new UsageException("--resume: a recipe with training.lora writes no CGPO checkpoint to resume; run it again without --resume");
         if (resume && !hasCheckpoint) throw new UsageException($"--resume: there is no checkpoint in '{checkpoint}' (run without --resume first)");
         if (!resume && hasCheckpoint) throw new UsageException($"'{checkpoint}' already holds a checkpoint; pass --resume to continue it, or --out to train into another folder");
         builder.UseDevice();
@@ -57,6 +58,13 @@ internal static class TrainCommand
             {
                 log.Phase($"SFT: {options.Steps} steps on {train.Count} examples");
                 var sft = Sft.Train(policy, train, eval, options with { Cancellation = cancel }, new CommandProgress.Reporter<SftStep>(s => log.Sft(s, options.Steps)));
+                if (LoraAdapter.Of(policy) is { } sftAdapter)
+                {
+                    sftAdapter.Save(Path.Combine(recipe.Output, "sft-adapter"));
+                    var merged = sftAdapter.Merge();
+                    policy.Dispose();
+                    policy = merged;
+                }
                 policy.Save(sftFolder);
                 log.Phase(string.Create(CultureInfo.InvariantCulture, $"SFT done: loss {sft.FinalLoss:0.000}, held-out {sft.FinalEvalLoss:0.000}"));
             }
@@ -75,7 +83,13 @@ internal static class TrainCommand
         {
             return CommandProgress.Interrupted(output, e, $"Continue with: blend train --recipe {recipePath} --resume{(outDir is null ? "" : " --out " + outDir)}");
         }
-        result.Policy.Save(Path.Combine(recipe.Output, "policy"));
+        if (LoraAdapter.Of(result.Policy) is { } adapter)
+        {
+            adapter.Save(Path.Combine(recipe.Output, "adapter"));
+            using var merged = adapter.Merge();
+            merged.Save(Path.Combine(recipe.Output, "policy"));
+        }
+        else result.Policy.Save(Path.Combine(recipe.Output, "policy"));
         var metrics = new JsonObject
         {
             ["recipe"] = recipe.Name,

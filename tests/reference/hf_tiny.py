@@ -6,6 +6,12 @@ LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM), plus 
 [B,T] (int64) and logits [B,T,V] (float32) computed by an independent NumPy forward pass in float64 written from the
 architectures' published definitions (not from Blend, not from PyTorch).
 
+The reward variants (*-reward) are sequence classifiers as transformers lays them out (GPT2ForSequenceClassification,
+LlamaForSequenceClassification, Qwen2ForSequenceClassification with num_labels = 1): the backbone's tensors and
+score.weight [1, hidden], no LM head, no score bias. Their reference.safetensors holds input_ids [B,T] (the second row
+right-padded with pad_token_id, which also occurs once inside the first row) and scores [B]: score.weight . hidden at the
+rightmost position whose id is not pad_token_id, as transformers' sequence classifiers pool.
+
 Usage: hf_tiny.py OUT_DIR [--bf16] [VARIANT ...]   (default: every variant, float32 weights)
        hf_tiny.py --score FOLDER ID,ID,...          (reads a model folder, one file or shards with their index, as
                                                      transformers lays it out, and prints JSON: the last position's logits
@@ -246,6 +252,9 @@ def variant(name, rng):
         cfg = llama_config("llama", "LlamaForCausalLM", tie_word_embeddings=True, attention_bias=False, mlp_bias=False,
                            pretraining_tp=1)
         return cfg, llama_weights(rng, cfg), llama_forward
+    if name == "llama-gqa-untied":
+        cfg = llama_config("llama", "LlamaForCausalLM", tie_word_embeddings=False)
+        return cfg, llama_weights(rng, cfg), llama_forward
     if name == "llama-linear-bias":
         cfg = llama_config("llama", "LlamaForCausalLM", num_key_value_heads=4, attention_bias=True, mlp_bias=True,
                            rope_scaling={"type": "linear", "factor": 2.0})
@@ -274,10 +283,37 @@ def variant(name, rng):
     if name == "mistral":
         cfg = llama_config("mistral", "MistralForCausalLM", sliding_window=4096, num_key_value_heads=1)
         return cfg, llama_weights(rng, cfg), llama_forward
+    if name.endswith("-reward"):
+        return reward_variant(name[: -len("-reward")], rng)
     raise SystemExit(f"unknown variant {name}")
 
 
+PAD = 3
+
+
+def reward_variant(base, rng):
+    """A sequence classifier over a causal LM variant: its backbone's tensors (no LM head) and score.weight [1, hidden]."""
+    cfg, w, forward = variant(base, rng)
+    arch = cfg["architectures"][0].replace("LMHeadModel", "ForSequenceClassification").replace("ForCausalLM", "ForSequenceClassification")
+    cfg.update(architectures=[arch], id2label={"0": "LABEL_0"}, label2id={"LABEL_0": 0}, pad_token_id=PAD)
+    w = {k: v for k, v in w.items() if k != "lm_head.weight"}
+    width = cfg.get("hidden_size", cfg.get("n_embd"))
+    w["score.weight"] = rng.standard_normal((1, width)) * 0.3
+    return cfg, w, forward
+
+
+def last_non_pad(row, pad):
+    """transformers' pooling: the rightmost index whose id is not pad_token_id (index 0 when every id is the pad)."""
+    idx = np.nonzero(row != pad)[0]
+    return int(idx[-1]) if len(idx) else 0
+
+
+def reward_scores(cfg, w, forward, ids):
+    return np.array([forward(cfg, w, row, head=False)[last_non_pad(row, cfg["pad_token_id"])] @ w["score.weight"][0] for row in ids])
+
+
 VARIANTS = ["gpt2", "llama-gqa-tied", "llama-linear-bias", "llama3-scaling", "qwen2-bias", "qwen3-qknorm", "mistral"]
+REWARDS = ["gpt2-reward", "llama-gqa-untied-reward", "qwen2-bias-reward"]
 EXTRA = ["qwen3-vocab"]
 
 
@@ -332,7 +368,8 @@ def score(folder, ids):
     hidden = forward(cfg, w, ids, head=False)
     result = {"architectures": cfg.get("architectures")}
     if any(a.endswith("ForSequenceClassification") for a in cfg.get("architectures", [])):
-        result["score"] = float(hidden[-1] @ w["score.weight"][0])
+        pad = cfg.get("pad_token_id")
+        result["score"] = float(hidden[-1 if pad is None else last_non_pad(ids, pad)] @ w["score.weight"][0])
     else:
         result["logits"] = forward(cfg, w, ids)[-1].tolist()
     print(json.dumps(result))
@@ -345,9 +382,9 @@ def main(argv):
         return score(argv[1], [int(i) for i in argv[2].split(",")])
     out, rest = argv[0], argv[1:]
     bf16 = "--bf16" in rest
-    names = [a for a in rest if a != "--bf16"] or VARIANTS
+    names = [a for a in rest if a != "--bf16"] or VARIANTS + REWARDS
     for i, name in enumerate(names):
-        rng = np.random.default_rng(1000 + (VARIANTS + EXTRA).index(name))
+        rng = np.random.default_rng(1000 + (VARIANTS + EXTRA + REWARDS).index(name))
         cfg, w, forward = variant(name, rng)
         w = {k: v.astype(np.float32) for k, v in w.items()}
         if bf16:
@@ -360,8 +397,15 @@ def main(argv):
         # The reference uses exactly the weights in the file (bf16-rounded when stored as bf16), in float64.
         w64 = {k: (bf16_round(v)[1] if bf16 else v).astype(np.float64) for k, v in w.items()}
         ids = rng.integers(0, cfg["vocab_size"], size=(B, T)).astype(np.int64)
-        logits = np.stack([forward(cfg, w64, row) for row in ids]).astype(np.float32)
-        write_safetensors(os.path.join(folder, "reference.safetensors"), {"input_ids": ids, "logits": logits})
+        if name in REWARDS:
+            ids[ids == PAD] = PAD + 1
+            ids[0, T // 2] = PAD          # a pad id inside a row is a token like any other, except that pooling skips it at the end
+            ids[1, T - 4:] = PAD          # right padding: the score is read at T - 5
+            scores = reward_scores(cfg, w64, forward, ids).astype(np.float32)
+            write_safetensors(os.path.join(folder, "reference.safetensors"), {"input_ids": ids, "scores": scores})
+        else:
+            logits = np.stack([forward(cfg, w64, row) for row in ids]).astype(np.float32)
+            write_safetensors(os.path.join(folder, "reference.safetensors"), {"input_ids": ids, "logits": logits})
         print(folder)
 
 

@@ -20,10 +20,10 @@ internal static class OptimizerCatalog
         Kind<CrpgOptions>("CRPG, calibrated-regularized policy gradient (CGPO eq. 11–12)."),
         Kind<CrraftOptions>("CRRAFT, constrained reward-ranked fine-tuning (CGPO eq. 17–18)."),
         Kind<CodpoOptions>("CODPO, constrained online DPO (CGPO eq. 14)."),
-        Kind<PpoOptions>("PPO baseline (reward only, KL penalty, value head)."),
+        Kind<PpoOptions>("PPO baseline (reward only, KL penalty, value head); epochs × mini_batches clipped updates per rollout."),
         Kind<DpoOptions>("Offline DPO on the task's preference pairs (tasks[].pairs)."),
         Kind<OnlineDpoOptions>("Online DPO baseline."),
-        Kind<GrpoOptions>("GRPO baseline (group-normalized advantages)."),
+        Kind<GrpoOptions>("GRPO baseline and its variants: loss_type grpo, dr_grpo or dapo; importance_sampling_level sequence for GSPO; epochs × mini_batches clipped updates per rollout."),
         Kind<RlooOptions>("RLOO baseline (leave-one-out baseline)."),
     ];
 

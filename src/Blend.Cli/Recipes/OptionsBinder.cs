@@ -6,8 +6,9 @@ namespace Blend.Cli.Recipes;
 
 /// <summary>
 /// Maps a library options record (<see cref="CrpgOptions"/>, <see cref="SftOptions"/>, …) to recipe fields: each settable
-/// number or boolean property becomes a snake_case field (<c>KlMax</c> → <c>kl_max</c>) described by the property's XML doc,
-/// so a new option in the library is a new recipe field without touching the CLI.
+/// number, boolean or enum property (nullable ones too: absent means the library's own default) becomes a snake_case field
+/// (<c>KlMax</c> → <c>kl_max</c>; enum values too, <c>DrGrpo</c> → <c>dr_grpo</c>) described by the property's XML doc, so a
+/// new option in the library is a new recipe field without touching the CLI.
 /// </summary>
 internal static class OptionsBinder
 {
@@ -22,12 +23,14 @@ internal static class OptionsBinder
         var defaults = Activator.CreateInstance(type);
         foreach (var p in Properties(type, only, except))
         {
-            var kind = p.PropertyType == typeof(bool) ? FieldType.Boolean : p.PropertyType == typeof(int) ? FieldType.Integer : FieldType.Number;
+            var t = Underlying(p);
+            var kind = t.IsEnum ? FieldType.String : t == typeof(bool) ? FieldType.Boolean : t == typeof(int) ? FieldType.Integer : FieldType.Number;
             var value = p.GetValue(defaults);
             var doc = Docs.Value.GetValueOrDefault($"P:{p.DeclaringType!.FullName}.{p.Name}") ?? $"{type.Name}.{p.Name}.";
             yield return new Field(FieldName(p.Name), kind, doc)
             {
-                Default = value switch { bool b => b, int i => i, double d => d, _ => null },
+                Default = value switch { bool b => b, int i => i, double d => d, Enum e => FieldName(e.ToString()), _ => null },
+                Choices = t.IsEnum ? [.. Enum.GetNames(t).Select(FieldName)] : null,
             };
         }
     }
@@ -44,8 +47,10 @@ internal static class OptionsBinder
         {
             var name = FieldName(p.Name);
             if (!values.Has(name)) continue;
+            var t = Underlying(p);
             // Each branch boxed on its own: a plain ?: would widen int? to double?.
-            object? value = p.PropertyType == typeof(bool) ? values.Bool(name) : p.PropertyType == typeof(int) ? (object?)values.Int(name) : values.Number(name);
+            object? value = t.IsEnum ? Enum.GetNames(t).Where(n => FieldName(n) == values.String(name)).Select(n => Enum.Parse(t, n)).FirstOrDefault()
+                : t == typeof(bool) ? values.Bool(name) : t == typeof(int) ? (object?)values.Int(name) : values.Number(name);
             p.SetValue(result, value);
         }
         return result;
@@ -59,9 +64,12 @@ internal static class OptionsBinder
         return message;
     }
 
+    /// <summary>The property's type without <see cref="Nullable{T}"/>.</summary>
+    static Type Underlying(PropertyInfo p) => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType;
+
     static IEnumerable<PropertyInfo> Properties(Type type, IReadOnlyCollection<string>? only, IReadOnlyCollection<string>? except) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.SetMethod!.IsPublic && (p.PropertyType == typeof(int) || p.PropertyType == typeof(double) || p.PropertyType == typeof(bool)))
+            .Where(p => p.CanWrite && p.SetMethod!.IsPublic && Underlying(p) is var t && (t == typeof(int) || t == typeof(double) || t == typeof(bool) || t.IsEnum))
             .Where(p => (only is null || only.Contains(p.Name)) && (except is null || !except.Contains(p.Name)))
             .OrderBy(p => p.MetadataToken);
 

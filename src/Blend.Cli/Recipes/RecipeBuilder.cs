@@ -191,11 +191,16 @@ internal sealed class RecipeBuilder : IDisposable
     public (SftOptions Options, PromptSet Train, PromptSet? Eval)? Sft()
     {
         if (Recipe.Root.Child("sft") is not { } sft) return null;
-        var options = OptionsBinder.Bind<SftOptions>(sft) with { Seed = Recipe.Seed };
+        var options = OptionsBinder.Bind<SftOptions>(sft) with { Seed = Recipe.Seed, Lora = Lora(sft) };
         var train = sft.Strings("prompts")!.Select(PromptFile).Aggregate((a, b) => a.Concat(b));
         var eval = sft.Strings("eval_prompts") is { Count: > 0 } e ? e.Select(PromptFile).Aggregate((a, b) => a.Concat(b)) : null;
         return (options, train, eval);
     }
+
+    /// <summary>The <c>lora</c> object of a recipe stage as <see cref="LoraOptions"/> (seeded by the recipe's seed), or null.</summary>
+    public LoraOptions? Lora(RecipeValues stage) => stage.Child("lora") is { } lora
+        ? OptionsBinder.Bind<LoraOptions>(lora, except: [nameof(LoraOptions.Seed)]) with { TargetModules = lora.Strings("target_modules"), Seed = Recipe.Seed }
+        : null;
 
     /// <summary>The CGPO run of the recipe from <paramref name="policy"/> against <paramref name="reference"/>, with checkpoints in output/checkpoint.</summary>
     public CgpoRun Run(Policy policy, Policy reference)
@@ -206,12 +211,12 @@ internal sealed class RecipeBuilder : IDisposable
         int every = training.Int("checkpoint_every") ?? 0;
         var run = Cgpo.Create(policy, reference, Recipe.Seed)
             .Steps(steps)
-            .LearningRate(training.Number("learning_rate") ?? 1e-4)
+            .LearningRate(training.Number("learning_rate") ?? 1e-4, Schedule(training))
             .MaxGradNorm(training.Number("max_grad_norm") ?? 1.0)
             .WeightDecay(training.Number("weight_decay") ?? 0)
             .Sampling(budget.Int("max_new_tokens") ?? 32, training.Number("temperature") ?? 1.0)
-            .EvalSamplesPerPrompt(budget.Int("eval_samples_per_prompt") ?? 2)
-            .Checkpoints(CheckpointFolder, every > 0 ? every : Math.Max(1, steps));
+            .EvalSamplesPerPrompt(budget.Int("eval_samples_per_prompt") ?? 2);
+        run = Lora(training) is { } lora ? run.Lora(lora) : run.Checkpoints(CheckpointFolder, every > 0 ? every : Math.Max(1, steps));
         foreach (var name in TaskNames)
         {
             var task = Task(name);
@@ -234,6 +239,11 @@ internal sealed class RecipeBuilder : IDisposable
         }
         return run;
     }
+
+    /// <summary>The <c>training</c> object's learning-rate schedule.</summary>
+    static LearningRateSchedule Schedule(RecipeValues training) => training.String("lr_schedule") == "cosine"
+        ? LearningRateSchedule.Cosine(training.Int("warmup_steps") ?? 0, training.Number("min_learning_rate") ?? 0)
+        : LearningRateSchedule.Constant(training.Int("warmup_steps") ?? 0);
 
     /// <summary>Where training checkpoints go: output/checkpoint.</summary>
     public string CheckpointFolder => Path.Combine(Recipe.Output, "checkpoint");

@@ -31,11 +31,18 @@ internal static class RecipeFormat
     ])
     { OneOf = ["checkpoint", "hf", "tiny"], ExactlyOne = true };
 
+    static readonly Shape Lora = new("LoRA adapter",
+    [
+        .. OptionsBinder.Fields(typeof(LoraOptions), except: [nameof(LoraOptions.Seed)]),
+        new Field("target_modules", FieldType.StringList, "Projections to adapt, by module name as PEFT spells them (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj; c_attn, c_proj, c_fc for GPT-2 and Blend's GPT); default: PEFT's for the architecture (q_proj, v_proj; c_attn)."),
+    ]);
+
     static readonly Shape Sft = new("supervised fine-tuning",
     [
         new Field("prompts", FieldType.FileList, "JSONL files of prompts with gold 'response' fields to imitate.") { Required = true },
         new Field("eval_prompts", FieldType.FileList, "Held-out JSONL files for the evaluation loss."),
         .. OptionsBinder.Fields(typeof(SftOptions), except: [nameof(SftOptions.Seed), nameof(SftOptions.CheckpointEvery), nameof(SftOptions.MaxSeconds)]),
+        new Field("lora", FieldType.Object, "Train a LoRA adapter instead of every weight; it is saved in PEFT's layout to output/sft-adapter and merged into the policy CGPO starts from.") { Shape = Lora },
     ]);
 
     static readonly Shape Budget = new("budget",
@@ -48,11 +55,15 @@ internal static class RecipeFormat
 
     static readonly Shape Training = new("training",
     [
-        Num("learning_rate", "AdamW learning rate α.", 1e-4, 0, exclusive: true),
+        Num("learning_rate", "AdamW learning rate α (the peak, after warmup).", 1e-4, 0, exclusive: true),
+        new Field("lr_schedule", FieldType.String, "Learning-rate schedule over the steps: constant, or cosine decay to min_learning_rate at the last step; both after warmup_steps of linear warmup.") { Default = "constant", Choices = ["constant", "cosine"] },
+        Int("warmup_steps", "Steps of linear warmup from 0 to learning_rate.", 0),
+        Num("min_learning_rate", "Learning rate at the end of the cosine decay.", 0),
         Num("max_grad_norm", "Gradient-norm clip of the combined update.", 1.0, 0, exclusive: true),
         Num("weight_decay", "AdamW decoupled weight decay.", 0),
         Num("temperature", "Sampling temperature of training rollouts.", 1.0, 0, exclusive: true),
         Int("checkpoint_every", "Save a checkpoint (policy, optimizer, RNG, metrics) every N steps into output/checkpoint; 0: only at the end and on Ctrl-C.", 0),
+        new Field("lora", FieldType.Object, "Train a LoRA adapter with CGPO instead of every weight (no checkpoints or --resume then); the adapter is saved in PEFT's layout to output/adapter and the merged model to output/policy.") { Shape = Lora },
     ]);
 
     static readonly Shape RewardMixture = new("reward mixture",

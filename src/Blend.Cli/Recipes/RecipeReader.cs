@@ -236,6 +236,8 @@ internal sealed class RecipeReader
             foreach (var (file, i) in (sft.Strings("prompts") ?? []).Select((f, i) => (f, i))) CheckPromptFile(recipe.Resolve(file), $"{sft.Path}.prompts[{i}]", null);
             foreach (var (file, i) in (sft.Strings("eval_prompts") ?? []).Select((f, i) => (f, i))) CheckPromptFile(recipe.Resolve(file), $"{sft.Path}.eval_prompts[{i}]", null);
         }
+        foreach (var stage in new[] { recipe.Root.Child("sft"), recipe.Root.Child("training") })
+            if (stage?.Child("lora") is { } lora && Clean(lora.Path)) CheckLora(lora);
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (recipe.Root.Object["tasks"] is not JsonArray tasks || tasks.Any(t => t is not JsonObject)) return;
         foreach (var task in recipe.Tasks)
@@ -244,6 +246,13 @@ internal sealed class RecipeReader
             if (!names.Add(name)) Error(task.Path + ".name", $"task '{name}' is declared twice");
             CheckTask(recipe, task, name);
         }
+    }
+
+    /// <summary>A <c>lora</c> object's values within <see cref="LoraOptions.Validate"/>'s limits (rank ≥ 1, α > 0, dropout in [0, 1), no empty target).</summary>
+    void CheckLora(RecipeValues lora)
+    {
+        try { (OptionsBinder.Bind<LoraOptions>(lora) with { TargetModules = lora.Strings("target_modules") }).Validate(); }
+        catch (ArgumentException e) { Error(lora.Path, OptionsBinder.Translate(typeof(LoraOptions), e.Message.Replace("LoraOptions.", "", StringComparison.Ordinal))); }
     }
 
     void CheckTask(Recipe recipe, RecipeValues task, string name)

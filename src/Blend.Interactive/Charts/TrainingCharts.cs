@@ -6,7 +6,7 @@ namespace Blend.Interactive;
 
 /// <summary>
 /// Charts of training runs: CGPO metrics per task against step (reward, calibrated reward, judge pass rates, KL,
-/// length, phase timings) and SFT loss. Plotly.NET values: display them in a notebook or <c>|&gt; Chart.show</c> in F#.
+/// length, the updates' clip fraction and approximate KL, phase timings) and SFT loss. Plotly.NET values: display them in a notebook or <c>|&gt; Chart.show</c> in F#.
 /// </summary>
 public static class TrainingCharts
 {
@@ -49,6 +49,26 @@ public static class TrainingCharts
     public static GenericChart KlAndLength(IReadOnlyList<StepMetrics> metrics) =>
         Layouts.Apply(PerTask(metrics, [("KL", m => m.Kl, StyleParam.DrawingStyle.Solid), ("length", m => m.Length, StyleParam.DrawingStyle.Dash)]),
             "KL to the reference (nats) and response length (tokens) per task", "step", "KL (nats) · length (tokens)", integerX: MaxStep(metrics));
+
+    /// <summary>
+    /// The updates of each step per task: the fraction of tokens whose gradient the ratio clip cut (left) and the approximate
+    /// KL(π_old ‖ π_w) per token before each update (right), means over the step's updates (docs/cgpo.md#multi-epoch-updates).
+    /// Both are 0 with one update per step; the clip fraction is absent for optimizers without a clipped ratio.
+    /// </summary>
+    public static GenericChart Updates(CgpoResult result) => Updates((result ?? throw new ArgumentNullException(nameof(result))).Metrics);
+
+    /// <summary>Clip fraction and approximate KL(π_old ‖ π_w) per task against step, from step metrics.</summary>
+    public static GenericChart Updates(IReadOnlyList<StepMetrics> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var grid = CSharpChart.Grid(
+            [PerTask(metrics, [("clip fraction", m => m.ClipFraction, StyleParam.DrawingStyle.Solid)], nameByTaskOnly: true),
+             PerTask(metrics, [("approximate KL", m => m.ApproxKl, StyleParam.DrawingStyle.Solid)], showLegend: false, nameByTaskOnly: true)],
+            nRows: 1, nCols: 2,
+            SubPlotTitles: new[] { "clip fraction (tokens the clip cut)", "approximate KL(π_old ‖ π_w) per token (nats)" });
+        grid = Plotly.NET.Chart.withTitle("Updates per step: clip fraction and approximate KL", TitleFont: null).Invoke(grid);
+        return grid.WithSize(Height: 340);
+    }
 
     /// <summary>Seconds per phase (generate, judge, score, update) summed over the run, stacked per task.</summary>
     public static GenericChart Timings(CgpoResult result) => Timings((result ?? throw new ArgumentNullException(nameof(result))).Metrics);

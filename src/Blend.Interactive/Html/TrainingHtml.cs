@@ -7,8 +7,9 @@ namespace Blend.Interactive;
 public static class TrainingHtml
 {
     /// <summary>
-    /// A CGPO result: a summary line, the overview chart (reward, calibrated reward, pass rate, KL per task), the final
-    /// step's metrics per task, the held-out evaluation against the reference, and where the time went.
+    /// A CGPO result: a summary line, the overview chart (reward, calibrated reward, pass rate, KL per task), the pass rate
+    /// of each judge beside the updates' clip fraction and approximate KL, the final step's metrics per task, the held-out
+    /// evaluation against the reference, and where the time went.
     /// </summary>
     public static string Cgpo(CgpoResult result)
     {
@@ -16,17 +17,19 @@ public static class TrainingHtml
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<div><b>CGPO run</b> · {result.Steps} steps · tasks {HtmlText.Encode(string.Join(", ", result.Tasks))} · seed {result.Seed} · {result.Seconds:0.0} s</div>");
         sb.Append(ChartHtml.Fragment(TrainingCharts.Overview(result.Metrics)));
+        if (result.Metrics.Count > 0) sb.Append(ChartHtml.Fragment(TrainingCharts.PassRates(result.Metrics))).Append(ChartHtml.Fragment(TrainingCharts.Updates(result.Metrics)));
         sb.Append("<div><b>Last step per task</b></div>").Append(StepTable(LastPerTask(result.Metrics)));
         if (result.Evaluation is { } eval) sb.Append(Evaluation(eval, wrap: false));
         if (result.Metrics.Count > 0) sb.Append(ChartHtml.Fragment(TrainingCharts.Timings(result.Metrics)));
         return HtmlText.Block(sb.ToString());
     }
 
-    /// <summary>Step metrics: the overview chart plus the last step of each task.</summary>
+    /// <summary>Step metrics: the overview chart (and, when some step made several updates, their clip fraction and approximate KL) plus the last step of each task.</summary>
     public static string Steps(IReadOnlyList<StepMetrics> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        return HtmlText.Block(ChartHtml.Fragment(TrainingCharts.Overview(metrics)) + StepTable(LastPerTask(metrics)));
+        var updates = metrics.Any(m => m.Updates > 1) ? ChartHtml.Fragment(TrainingCharts.Updates(metrics)) : "";
+        return HtmlText.Block(ChartHtml.Fragment(TrainingCharts.Overview(metrics)) + updates + StepTable(LastPerTask(metrics)));
     }
 
     /// <summary>One step of one task as a one-row table.</summary>
@@ -90,8 +93,9 @@ public static class TrainingHtml
             HtmlText.NumCell(m.Reward, "0.####"), HtmlText.NumCell(m.CalibratedReward, "0.###"),
             "<td class=\"num\">" + HtmlText.Percent(m.PassRate) + " " + HtmlText.Bar(m.PassRate, 60) + "</td>",
             string.Join(" ", m.Judges.Select(j => HtmlText.Badge(j.Judge + " " + HtmlText.Percent(j.PassRate), j.PassRate >= 0.5 ? "pass" : "fail", j.Errors > 0 ? j.Errors + " errors" : null))),
-            HtmlText.NumCell(m.Kl, "0.###"), HtmlText.NumCell(m.Length, "0.#"), HtmlText.NumCell(m.Loss, "0.####")]);
-        return HtmlText.Table(["task", "optimizer", "step", "reward", "calibrated", "pass rate", "judges", "KL", "length", "loss"], rows);
+            HtmlText.NumCell(m.Kl, "0.###"), HtmlText.NumCell(m.Length, "0.#"), HtmlText.NumCell(m.Loss, "0.####"),
+            HtmlText.NumCell(m.Updates, "0"), HtmlText.NumCell(m.ClipFraction, "0.###"), HtmlText.NumCell(m.ApproxKl, "0.#####")]);
+        return HtmlText.Table(["task", "optimizer", "step", "reward", "calibrated", "pass rate", "judges", "KL", "length", "loss", "updates", "clip fraction", "approx. KL"], rows);
     }
 
     static string Delta(double before, double after, bool percent = false)

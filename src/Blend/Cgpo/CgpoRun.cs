@@ -27,6 +27,7 @@ public sealed record CgpoRun
     internal ImmutableList<CgpoTask> TaskList { get; init; } = [];
     internal int StepCount { get; init; } = 60;
     internal double Lr { get; init; } = 1e-4;
+    internal LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant();
     internal double ClipNorm { get; init; } = 1.0;
     internal double Decay { get; init; }
     internal int NewTokens { get; init; } = 32;
@@ -38,6 +39,7 @@ public sealed record CgpoRun
     internal TimeSpan JudgeDeadline { get; init; } = Deadline.DefaultPerBatch;
     internal TimeSpan RewardDeadline { get; init; } = Deadline.DefaultPerBatch;
     internal CancellationToken Stop { get; init; }
+    internal LoraOptions? LoraSettings { get; init; }
 
     /// <summary>The task names declared so far, in order.</summary>
     public IReadOnlyList<string> Tasks => TaskList.Select(t => t.Name).ToList();
@@ -62,8 +64,9 @@ public sealed record CgpoRun
     /// <summary>T, the number of training steps (one combined update each). Default 60.</summary>
     public CgpoRun Steps(int steps) => this with { StepCount = steps };
 
-    /// <summary>α, the AdamW learning rate. Default 1e-4.</summary>
-    public CgpoRun LearningRate(double learningRate) => this with { Lr = learningRate };
+    /// <summary>α, the AdamW learning rate (default 1e-4), and its schedule over the steps (default constant; null keeps the current one).</summary>
+    /// <example><code>run.LearningRate(1e-4, LearningRateSchedule.Cosine(warmupSteps: 5, minLearningRate: 1e-5))</code></example>
+    public CgpoRun LearningRate(double learningRate, LearningRateSchedule? schedule = null) => this with { Lr = learningRate, Schedule = schedule ?? Schedule };
 
     /// <summary>The gradient-norm clip applied to the combined update Σ_l ρ_l g̃_l. Default 1.</summary>
     public CgpoRun MaxGradNorm(double maxNorm) => this with { ClipNorm = maxNorm };
@@ -111,6 +114,13 @@ public sealed record CgpoRun
     /// </summary>
     public CgpoRun Cancellation(CancellationToken token) => this with { Stop = token };
 
+    /// <summary>
+    /// Trains a LoRA adapter (<see cref="LoraAdapter"/>) on the run's copy of the policy instead of every weight: the base stays
+    /// frozen, every optimizer updates only A and B (and a value head). The result's policy carries the adapter
+    /// (<c>LoraAdapter.Of(result.Policy)</c>: save it, or merge it). A policy that already carries an adapter trains that one.
+    /// </summary>
+    public CgpoRun Lora(LoraOptions options) => this with { LoraSettings = (options ?? throw new ArgumentNullException(nameof(options))).Validate() };
+
     /// <summary>Validates the run and trains; every step's per-task metrics are reported to <paramref name="progress"/> as they happen.</summary>
     /// <exception cref="InvalidOperationException">A part is missing (no task, no prompts, no reward, no optimizer…); the message names it.</exception>
     /// <exception cref="ArgumentException">A setting is out of range; the message names the task and field.</exception>
@@ -139,6 +149,8 @@ public sealed record CgpoRun
         if (!(SamplingTemperature > 0)) throw new ArgumentException($"CGPO run: Sampling temperature must be > 0; got {SamplingTemperature}.");
         if (EvalResponses < 1) throw new ArgumentException($"CGPO run: EvalSamplesPerPrompt must be ≥ 1; got {EvalResponses}.");
         if (CheckpointDirectory is not null && CheckpointInterval < 1) throw new ArgumentException($"CGPO run: Checkpoints every must be ≥ 1; got {CheckpointInterval}.");
+        if ((LoraSettings is not null || LoraAdapter.Of(Policy) is not null) && (CheckpointDirectory is not null || ResumeDirectory is not null))
+            throw new ArgumentException("CGPO run: checkpoints and resuming are not implemented for LoRA runs yet; drop .Checkpoints/.ResumeFrom, or save the adapter of the result (LoraAdapter.Of(result.Policy).Save(dir)).");
     }
 
     /// <summary>A one-line description: seed, steps, learning rate and each task's optimizer, K, ρ and batch.</summary>
@@ -147,6 +159,6 @@ public sealed record CgpoRun
         var ic = System.Globalization.CultureInfo.InvariantCulture;
         var tasks = TaskList.Select(t => string.Format(ic, "{0}[{1} K={2} ρ={3} B={4}, {5} judges]", t.Name, t.Options?.Name ?? "no optimizer",
             t.Options?.SamplesPerPrompt, t.Rho, t.PromptCount, t.JudgeList.Length));
-        return string.Format(ic, "CgpoRun(seed {0}, {1} steps, lr {2}; {3})", Seed, StepCount, Lr, string.Join(", ", tasks.DefaultIfEmpty("no task")));
+        return string.Format(ic, "CgpoRun(seed {0}, {1} steps, lr {2} {3}; {4})", Seed, StepCount, Lr, Schedule.Name, string.Join(", ", tasks.DefaultIfEmpty("no task")));
     }
 }

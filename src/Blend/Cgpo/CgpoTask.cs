@@ -108,6 +108,9 @@ public sealed record CgpoTask(string Name)
         options.Validate(Name);
         if (!(Rho >= 0) || double.IsInfinity(Rho)) throw new ArgumentException($"Task '{Name}': Weight (ρ) must be a finite number ≥ 0; got {Rho}.");
         if (PromptCount < 1) throw new ArgumentException($"Task '{Name}': PromptsPerStep must be ≥ 1; got {PromptCount}.");
+        int groups = options.Online ? PromptCount : options.OfflinePairs;
+        if (options.MiniBatches > groups)
+            throw new ArgumentException($"Task '{Name}': MiniBatches ({options.MiniBatches}) must not exceed the {(options.Online ? "prompts per step" : "pairs per step")} ({groups}): a minibatch holds whole prompts.");
         if (!options.Online)
         {
             if (PairList.IsEmpty) throw new InvalidOperationException($"Task '{Name}': offline DPO needs preference pairs; add .Pairs(pairs).");

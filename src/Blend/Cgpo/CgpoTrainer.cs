@@ -5,8 +5,11 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// The CGPO loop (CGPO Algorithms 1–2; docs/cgpo.md#the-loop, docs/cgpo.md#multi-task), top to bottom: for each step and each task, sample prompts → generate K responses →
-/// judge → score and calibrate → the task's loss × ρ_l → backward (gradients accumulate across tasks) → one clipped AdamW step.
+/// The CGPO loop (CGPO Algorithms 1–2; docs/cgpo.md#the-loop, docs/cgpo.md#multi-task, docs/cgpo.md#multi-epoch-updates), top to
+/// bottom: for each step, each task samples prompts → generates K responses → judges → rewards and calibrates → scores them
+/// under π_old (no gradient) and π_ref, and its optimizer computes what it needs from the whole rollout; then U = max over tasks
+/// of E·M updates, each summing, over the tasks that still have updates left, the loss × ρ_l of one minibatch re-scored with
+/// gradient under the current weights → one clipped AdamW step. E = M = 1 is Algorithm 2's one combined update per step.
 /// </summary>
 /// <remarks>
 /// Determinism: prompt sampling and generation are seeded from (seed, task, step), so a run resumed at step t draws exactly what
@@ -39,6 +42,7 @@ internal sealed class CgpoTrainer
         }
         var policy = resume is null ? _run.Policy.Clone() : CgpoCheckpoint.LoadPolicy(resume);
         if (NeedsValueHead && !policy.Config.ValueHead) policy = ValueHead.Add(policy, _run.Seed);
+        if (_run.LoraSettings is { } lora && LoraAdapter.Of(policy) is null) LoraAdapter.Attach(policy, lora);
         var parameters = policy.Model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = torch.optim.AdamW(parameters, lr: _run.Lr, weight_decay: _run.Decay);
         if (resume is not null) CgpoCheckpoint.RestoreOptimizer(resume, optimizer, policy);
@@ -46,20 +50,30 @@ internal sealed class CgpoTrainer
         for (int step = start + 1; step <= _run.StepCount; step++)
         {
             StopIfCancelled(policy, optimizer, start, step, metrics);
-            optimizer.zero_grad();
-            var rows = new List<StepMetrics>();
-            foreach (var task in _run.TaskList)
-                rows.Add(TrainTask(policy, _tasks[task.Name], step));
+            double lr = _run.Schedule.At(_run.Lr, step, _run.StepCount);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            using var scope = torch.NewDisposeScope();
+            var tasks = _run.TaskList.Select(task => Rollout(policy, _tasks[task.Name], step)).ToList();
 
-            var update = Stopwatch.StartNew();
-            double gradNorm = torch.nn.utils.clip_grad_norm_(parameters, _run.ClipNorm);
-            if (!double.IsFinite(gradNorm))
-                throw new InvalidOperationException($"CGPO step {step}: the combined gradient norm is {gradNorm}; no update was applied (tasks: {string.Join(", ", rows.Select(r => $"{r.Task} loss {r.Loss:G4}"))}).");
-            optimizer.step();
-            double share = update.Elapsed.TotalSeconds / rows.Count;
-            foreach (var row in rows)
+            var norms = new List<double>();
+            int planned = tasks.Max(t => t.Planned);
+            for (int u = 0; u < planned; u++)
             {
-                var done = row with { GradNorm = gradNorm, UpdateSeconds = row.UpdateSeconds + share };
+                optimizer.zero_grad();
+                int contributed = tasks.Count(t => t.Backward(u, policy));
+                if (contributed == 0) break;
+                var update = Stopwatch.StartNew();
+                double gradNorm = torch.nn.utils.clip_grad_norm_(parameters, _run.ClipNorm);
+                if (!double.IsFinite(gradNorm))
+                    throw new InvalidOperationException($"CGPO step {step}, update {u + 1}: the combined gradient norm is {gradNorm}; no update was applied (tasks: {string.Join(", ", tasks.Select(t => $"{t.State.Task.Name} loss {t.LastLoss:G4}"))}).");
+                optimizer.step();
+                double share = update.Elapsed.TotalSeconds / contributed;
+                foreach (var t in tasks.Where(t => t.ContributedTo == u)) t.Seconds += share;
+                norms.Add(gradNorm);
+            }
+            foreach (var t in tasks)
+            {
+                var done = t.Metrics() with { GradNorm = norms.Count == 0 ? double.NaN : norms.Average(), LearningRate = lr };
                 metrics.Add(done);
                 progress?.Report(done);
             }
@@ -88,32 +102,21 @@ internal sealed class CgpoTrainer
         throw new OperationCanceledException($"CGPO run stopped after step {done} of {_run.StepCount}; {where}.", _run.Stop);
     }
 
-    /// <summary>One Algorithm-1 step for one task: rollout → the optimizer's objective × ρ_l → backward (gradients accumulate).</summary>
-    StepMetrics TrainTask(Policy policy, TaskState state, int step)
+    /// <summary>One task's rollout for a step (Algorithm 1 up to the loss) and its optimizer's objective over it.</summary>
+    TaskUpdate Rollout(Policy policy, TaskState state, int step)
     {
-        var task = state.Task;
-        var options = task.Options!;
-        using var scope = torch.NewDisposeScope();
+        var options = state.Task.Options!;
         var batch = options.Online ? Generated(policy, state, step) : Pairs(policy, state, step);
-
         var clock = Stopwatch.StartNew();
-        var loss = options.Objective(batch);
-        float value = loss.Loss.item<float>();
-        if (!float.IsFinite(value))
-            throw new InvalidOperationException($"Task '{task.Name}', step {step}: the {options.Name} loss is {value}; no update was applied.");
-        if (loss.Loss.requires_grad) (loss.Loss * task.Rho).backward();
-        double updateSeconds = batch.Timing.Score + clock.Elapsed.TotalSeconds;
-        return Metrics(batch, step, task.Name, options.Name) with
-        {
-            Loss = value, Skipped = loss.Skipped, Fallbacks = loss.Fallbacks,
-            GenerateSeconds = batch.Timing.Generate, JudgeSeconds = batch.Timing.Judge, ScoreSeconds = batch.Timing.Reward, UpdateSeconds = updateSeconds,
-        };
+        Func<RolloutBatch, PolicyLoss> objective;
+        using (torch.no_grad()) objective = options.Objective(batch);
+        return new TaskUpdate(state, batch, objective, step, _run.Seed) { Seconds = batch.Timing.Score + clock.Elapsed.TotalSeconds };
     }
 
     /// <summary>
     /// An online task's rollout: B_l prompts (seeded by run, task and step) × K responses of the current policy, judged,
-    /// rewarded, calibrated against each prompt's baseline ā (computed when the prompt is first drawn), scored under π_w
-    /// (with gradient) and π_ref.
+    /// rewarded, calibrated against each prompt's baseline ā (computed when the prompt is first drawn), scored under π_old
+    /// (the sampling weights, without gradient) and π_ref.
     /// </summary>
     RolloutBatch Generated(Policy policy, TaskState state, int step)
     {
@@ -124,7 +127,7 @@ internal sealed class CgpoTrainer
         {
             MaxNewTokens = _run.NewTokens, Temperature = _run.SamplingTemperature, Seed = BlendRuntime.DeriveSeed(_run.Seed, $"cgpo/generate/{task.Name}/{step}"),
         };
-        return RolloutOf(policy, task, $"Task '{task.Name}', step {step}", PolicyScoring.Gradient, reference: true)
+        return RolloutOf(policy, task, $"Task '{task.Name}', step {step}", OldScoring(task), reference: true)
             .Generate(prompts.Select(p => p.Item).ToList(), task.Options!.SamplesPerPrompt, generation, prompts.Select(p => state.Baselines[p.Index]).ToList());
     }
 
@@ -140,19 +143,26 @@ internal sealed class CgpoTrainer
             IReadOnlyList<int> prompt = policy.Codec.EncodeChat(p.Prompt).PromptIds;
             return new (string, IReadOnlyList<int>, IReadOnlyList<int>)[] { (p.Chosen, prompt, policy.Codec.EncodeResponse(p.Chosen)), (p.Rejected, prompt, policy.Codec.EncodeResponse(p.Rejected)) };
         }).ToList();
-        var rollout = Rollout.Of(policy).Reference(_run.Reference).Named($"Task '{task.Name}', step {step}");
+        var rollout = Blend.Rollout.Of(policy).Reference(_run.Reference).Scoring(OldScoring(task)).Named($"Task '{task.Name}', step {step}");
         return rollout.Given(pairs.Select((p, i) => new PromptItem($"{task.Name}-pair-{i}", task.Name, p.Prompt)).ToList(), 2, responses, judge: false);
     }
+
+    /// <summary>
+    /// How a training rollout scores π_old: without gradient when the task makes several updates (each minibatch is
+    /// re-scored); with gradient when it makes one, whose minibatch is then the rollout itself (the same numbers, one forward
+    /// pass fewer).
+    /// </summary>
+    static PolicyScoring OldScoring(CgpoTask task) => task.Options!.Updates == 1 ? PolicyScoring.Gradient : PolicyScoring.Sampling;
 
     /// <summary>The task's rollout settings: its judges and reward, the run's deadlines.</summary>
     Rollout RolloutOf(Policy generator, CgpoTask task, string label, PolicyScoring scoring, bool reference)
     {
-        var rollout = Rollout.Of(generator).Judges(task.JudgeList).Timeouts(_run.JudgeDeadline, _run.RewardDeadline).Scoring(scoring).Named(label);
+        var rollout = Blend.Rollout.Of(generator).Judges(task.JudgeList).Timeouts(_run.JudgeDeadline, _run.RewardDeadline).Scoring(scoring).Named(label);
         if (task.RewardModel is not null) rollout = rollout.Reward(task.RewardModel);
         return reference ? rollout.Reference(_run.Reference) : rollout;
     }
 
-    /// <summary>A task step's metrics from its rollout (rewards, pass rates, KL, length, entropy).</summary>
+    /// <summary>A task step's metrics from its rollout (rewards, pass rates, KL, length, entropy), scored under π_old.</summary>
     static StepMetrics Metrics(RolloutBatch batch, int step, string task, string optimizer)
     {
         using var noGrad = torch.no_grad();
@@ -262,6 +272,89 @@ internal sealed class CgpoTrainer
     bool NeedsValueHead => _run.TaskList.Any(t => t.Options!.NeedsValueHead);
 
     sealed record DrawnPrompt(int Index, PromptItem Item);
+
+    /// <summary>
+    /// One task's updates over its step's rollout: E epochs × M minibatches of whole prompts (in rollout order when M = 1,
+    /// else shuffled per epoch with a stream seeded by run, task, step and epoch), with the KL early stop.
+    /// </summary>
+    sealed class TaskUpdate(TaskState state, RolloutBatch batch, Func<RolloutBatch, PolicyLoss> objective, int step, int seed)
+    {
+        readonly OptimizerOptions _options = state.Task.Options!;
+        readonly List<(int Epoch, double Loss, double Clip, double Kl, int Skipped, int Fallbacks)> _done = [];
+        IReadOnlyList<int[]> _chunks = [];
+
+        public TaskState State { get; } = state;
+
+        /// <summary>E · M.</summary>
+        public int Planned => _options.Updates;
+
+        /// <summary>Seconds of scoring, objective, backward and this task's share of the optimizer steps.</summary>
+        public double Seconds { get; set; }
+
+        /// <summary>The last update this task took part in (−1: none yet).</summary>
+        public int ContributedTo { get; private set; } = -1;
+
+        public double LastLoss => _done.Count == 0 ? double.NaN : _done[^1].Loss;
+
+        bool _stopped;
+
+        /// <summary>Update <paramref name="u"/>'s minibatch: re-scored with gradient, its loss × ρ back-propagated. False when the task has no update <paramref name="u"/>.</summary>
+        public bool Backward(int u, Policy policy)
+        {
+            if (u >= Planned || _stopped) return false;
+            int m = _options.MiniBatches, epoch = u / m;
+            if (u % m == 0) _chunks = Chunks(epoch);
+            if (_chunks[u % m].Length == 0) return false;
+            var clock = Stopwatch.StartNew();
+            using var scope = torch.NewDisposeScope();
+            var minibatch = batch.Minibatch(_chunks[u % m], policy);
+            double kl = KlEstimate.K3PerToken(minibatch.OldScores, minibatch.PolicyScores);
+            if (_options.TargetKl > 0 && kl > _options.TargetKl)
+            {
+                _stopped = true;
+                Seconds += clock.Elapsed.TotalSeconds;
+                return false;
+            }
+            var loss = objective(minibatch);
+            float value = loss.Loss.item<float>();
+            var task = State.Task;
+            if (!float.IsFinite(value))
+                throw new InvalidOperationException($"Task '{task.Name}', step {step}, update {u + 1}: the {_options.Name} loss is {value}; no update was applied.");
+            if (loss.Loss.requires_grad) (loss.Loss * task.Rho).backward();
+            _done.Add((epoch + 1, value, loss.ClipFraction, kl, loss.Skipped, loss.Fallbacks));
+            ContributedTo = u;
+            Seconds += clock.Elapsed.TotalSeconds;
+            return true;
+        }
+
+        /// <summary>The M minibatches (prompt indices) of an epoch.</summary>
+        IReadOnlyList<int[]> Chunks(int epoch)
+        {
+            int b = batch.Prompts, m = _options.MiniBatches;
+            var order = Enumerable.Range(0, b).ToArray();
+            if (m > 1) BlendRuntime.Random(seed, $"cgpo/minibatches/{State.Task.Name}/{step}/{epoch}").Shuffle(order);
+            return [.. Enumerable.Range(0, m).Select(j => order[(j * b / m)..((j + 1) * b / m)])];
+        }
+
+        /// <summary>The step's metrics of the task: the rollout's numbers, then the updates' means.</summary>
+        public StepMetrics Metrics()
+        {
+            var epochs = _done.GroupBy(d => d.Epoch).Select(g => new EpochMetrics(g.Key)
+            {
+                Loss = g.Average(d => d.Loss), ClipFraction = g.Average(d => d.Clip), ApproxKl = g.Average(d => d.Kl), Updates = g.Count(),
+            }).ToList();
+            var first = _done.Where(d => d.Epoch == 1).ToList();
+            return CgpoTrainer.Metrics(batch, step, State.Task.Name, _options.Name) with
+            {
+                Loss = _done.Count == 0 ? double.NaN : _done.Average(d => d.Loss),
+                ClipFraction = _done.Count == 0 ? double.NaN : _done.Average(d => d.Clip),
+                ApproxKl = _done.Count == 0 ? 0 : _done.Average(d => d.Kl),
+                Updates = _done.Count, StoppedEarly = _stopped, Epochs = epochs,
+                Skipped = first.Sum(d => d.Skipped), Fallbacks = first.Sum(d => d.Fallbacks),
+                GenerateSeconds = batch.Timing.Generate, JudgeSeconds = batch.Timing.Judge, ScoreSeconds = batch.Timing.Reward, UpdateSeconds = Seconds,
+            };
+        }
+    }
 
     /// <summary>What a task keeps across steps: its prompts and the baseline responses computed so far.</summary>
     sealed class TaskState(CgpoTask task)

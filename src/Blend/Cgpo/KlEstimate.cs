@@ -29,4 +29,20 @@ public static class KlEstimate
         var perToken = (torch.exp(-d) - 1 + d) * policy.Mask.to(ScalarType.Float64);
         return perToken.sum(1).mean().item<double>();
     }
+
+    /// <summary>
+    /// The same k3 estimate per token: the mean over all response tokens of e^{−d_t} − 1 + d_t. With the sampling policy π_old
+    /// as <paramref name="policy"/> and the current π_w as <paramref name="reference"/>, this is the approximate KL(π_old ‖ π_w)
+    /// of a multi-epoch update (ρ − 1 − log ρ with ρ = π_w/π_old), the number PPO-style early stops compare with a bound.
+    /// </summary>
+    public static double K3PerToken(ResponseScores policy, ResponseScores reference)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(reference);
+        using var scope = NewDisposeScope();
+        var d = (policy.TokenLogProbs.detach() - reference.TokenLogProbs.detach()).to(ScalarType.Float64);
+        var mask = policy.Mask.to(ScalarType.Float64);
+        double tokens = mask.sum().item<double>();
+        return tokens == 0 ? 0 : ((torch.exp(-d) - 1 + d) * mask).sum().item<double>() / tokens;
+    }
 }

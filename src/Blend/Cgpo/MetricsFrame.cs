@@ -21,6 +21,11 @@ internal static class MetricsFrame
         Add(builder, "length", rows.Select(r => r.Length));
         Add(builder, "entropy", rows.Select(r => r.Entropy));
         Add(builder, "loss", rows.Select(r => r.Loss));
+        Add(builder, "updates", rows.Select(r => (double)r.Updates));
+        Add(builder, "clip_fraction", rows.Select(r => r.ClipFraction));
+        Add(builder, "approx_kl", rows.Select(r => r.ApproxKl));
+        Add(builder, "stopped_early", rows.Select(r => r.StoppedEarly ? 1.0 : 0.0));
+        Add(builder, "learning_rate", rows.Select(r => r.LearningRate));
         Add(builder, "skipped", rows.Select(r => (double)r.Skipped));
         Add(builder, "fallbacks", rows.Select(r => (double)r.Fallbacks));
         Add(builder, "grad_norm", rows.Select(r => r.GradNorm));

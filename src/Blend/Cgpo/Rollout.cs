@@ -18,6 +18,12 @@ public enum PolicyScoring
 
     /// <summary>Scored again with autograd (training: the objective needs ∇ log π_w), with the value head's estimates when there is one.</summary>
     Gradient,
+
+    /// <summary>
+    /// Scored again by a forward pass without gradient, with the value head's estimates: the sampling policy's π_old, fixed at
+    /// sampling time, that a multi-epoch update re-scores minibatches against (<see cref="RolloutBatch.Minibatch"/>).
+    /// </summary>
+    Sampling,
 }
 
 /// <summary>
@@ -86,7 +92,7 @@ public sealed record Rollout
         var samples = generations.Select((g, i) => prompts[i / k].ToSample(g.Text)).ToList();
         double seconds = clock.Elapsed.TotalSeconds;
         var batch = Complete(prompts, k, samples, [.. generations.Select(g => g.PromptTokens)], [.. generations.Select(g => g.Tokens)], generations, baselines, judge: true);
-        return batch with { Timing = batch.Timing with { Generate = seconds } };
+        return batch with { Timing = batch.Timing with { Generate = seconds }, MaxNewTokens = generation.MaxNewTokens };
     }
 
     /// <summary>Runs the stages after generation on given responses (K per prompt, prompt-major).</summary>
@@ -126,7 +132,7 @@ public sealed record Rollout
         {
             PolicyScoring.Gradient => Policy.Score(promptTokens, responseTokens),
             PolicyScoring.Generation when generations is not null => FromGenerations(generations, Policy.Device),
-            PolicyScoring.Generation => ScoreWithoutGradient(Policy, promptTokens, responseTokens),
+            PolicyScoring.Generation or PolicyScoring.Sampling => ScoreWithoutGradient(Policy, promptTokens, responseTokens),
             _ => null,
         };
         var reference = ReferencePolicy is null ? null : ScoreWithoutGradient(ReferencePolicy, promptTokens, responseTokens);
@@ -138,6 +144,7 @@ public sealed record Rollout
             Judged = judged, Rewards = rewards, GroupRewards = grouped, Calibrated = calibrated, Baselines = baselines ?? [],
             Policy = policy, Reference = reference, Scorer = ScoringMode == PolicyScoring.Gradient ? Policy : null,
             Timing = new RolloutTiming(0, judgeSeconds, rewardSeconds, scoreSeconds),
+            PromptIndex = [.. Enumerable.Range(0, prompts.Count)],
         };
     }
 
@@ -216,6 +223,22 @@ public sealed record RolloutBatch(int Prompts, int K)
     /// <summary>The policy whose gradient the objective follows (set when π was scored with gradient).</summary>
     public Policy? Scorer { get; init; }
 
+    /// <summary>
+    /// Scores under the sampling policy π_old, fixed when the responses were sampled (no gradient): set on a
+    /// <see cref="Minibatch"/>, whose <see cref="Policy"/> is re-scored under the current weights. Null on a rollout itself,
+    /// where <see cref="OldScores"/> is <see cref="Policy"/>.
+    /// </summary>
+    public ResponseScores? Old { get; init; }
+
+    /// <summary>Each prompt's index in the rollout this batch was cut from (0 … B−1 on a rollout itself).</summary>
+    public IReadOnlyList<int> PromptIndex { get; init; } = [];
+
+    /// <summary>The generation's limit on new tokens, L_max (0 when the responses were given, not generated).</summary>
+    public int MaxNewTokens { get; init; }
+
+    /// <summary>Rows of the parent rollout this minibatch holds (null: this is the rollout, or all of it in order).</summary>
+    internal long[]? RowIndex { get; init; }
+
     /// <summary>Seconds per stage.</summary>
     public RolloutTiming Timing { get; init; } = new(0, 0, 0, 0);
 
@@ -224,6 +247,12 @@ public sealed record RolloutBatch(int Prompts, int K)
 
     /// <summary>Scores under π; throws when the rollout did not score.</summary>
     public ResponseScores PolicyScores => Policy ?? throw new InvalidOperationException("The rollout did not score its responses under the policy.");
+
+    /// <summary>Scores under π_old, the sampling policy (<see cref="Old"/>, or <see cref="Policy"/> on a rollout itself).</summary>
+    public ResponseScores OldScores => Old ?? PolicyScores;
+
+    /// <summary>Whether each row was cut at <see cref="MaxNewTokens"/> before its end-of-sequence token (false when given).</summary>
+    public bool[] Truncated => Generations is { } g ? [.. g.Select(x => !x.Finished)] : new bool[Samples.Count];
 
     /// <summary>Scores under π_ref; throws when the rollout had no reference.</summary>
     public ResponseScores ReferenceScores => Reference ?? throw new InvalidOperationException("The rollout did not score its responses under the reference.");
@@ -245,6 +274,67 @@ public sealed record RolloutBatch(int Prompts, int K)
 
     /// <summary>Response lengths |a| per row, float [B·K].</summary>
     public Tensor Lengths() => PolicyScores.Mask.to_type(ScalarType.Float32).sum(1);
+
+    /// <summary>Per-prompt values computed on the rollout (one per rollout prompt) restricted to this batch's prompts, in order.</summary>
+    public IReadOnlyList<T> PerPrompt<T>(IReadOnlyList<T> rollout)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        return PromptIndex.Count == 0 || RowIndex is null ? rollout : [.. PromptIndex.Select(i => rollout[i])];
+    }
+
+    /// <summary>
+    /// A tensor of the rollout this minibatch was cut from ([n] or [n, T], rows in rollout order) restricted to this
+    /// minibatch's rows, and to its padded length T' ≤ T: how an objective reads what it computed once on the whole rollout.
+    /// </summary>
+    public Tensor Rows(Tensor rollout)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        if (RowIndex is null) return rollout;
+        var rows = rollout.index_select(0, torch.tensor(RowIndex, device: rollout.device));
+        long t = PolicyScores.Mask.shape[1];
+        return rows.dim() == 2 && rows.shape[1] > t ? rows.narrow(1, 0, t) : rows;
+    }
+
+    /// <summary>
+    /// The minibatch of the given prompts (indices into this rollout, each with its K rows) for one update: its responses are
+    /// scored again under <paramref name="scorer"/> with gradient (<see cref="Policy"/>), and π_old (<see cref="Old"/>) and
+    /// π_ref are this rollout's scores of the same rows. All prompts in order give the whole rollout, re-scored; when the
+    /// rollout itself was scored with gradient by <paramref name="scorer"/> (a task's only update of the step), its scores
+    /// are used as they are and π_old is their detached copy: the same numbers, one forward pass fewer.
+    /// </summary>
+    internal RolloutBatch Minibatch(IReadOnlyList<int> prompts, Policy scorer)
+    {
+        var old = PolicyScores;
+        bool whole = prompts.Count == Prompts && prompts.Select((p, i) => p == i).All(x => x);
+        var rows = prompts.SelectMany(p => Enumerable.Range(p * K, K)).ToArray();
+        IReadOnlyList<T> Pick<T>(IReadOnlyList<T> all) => whole ? all : [.. rows.Select(r => all[r])];
+        var promptTokens = Pick(PromptTokens);
+        var responseTokens = Pick(ResponseTokens);
+        if (whole && Old is null && ReferenceEquals(Scorer, scorer))
+            return this with { Old = new ResponseScores(old.TokenLogProbs.detach(), old.Mask, old.Entropy.detach(), old.Values?.detach(), old.Lengths) };
+        var current = scorer.Score(promptTokens, responseTokens);
+        var cut = whole ? null : new RolloutBatch(prompts.Count, K)
+        {
+            Items = [], Samples = [], PromptTokens = [], ResponseTokens = [], Judged = Judged, Rewards = [], Calibrated = [],
+            Policy = current, RowIndex = [.. rows.Select(r => (long)r)],
+        };
+        ResponseScores Slice(ResponseScores s) => cut is null ? s
+            : new ResponseScores(cut.Rows(s.TokenLogProbs), cut.Rows(s.Mask), cut.Rows(s.Entropy), s.Values is null ? null : cut.Rows(s.Values), [.. rows.Select(r => s.Lengths[r])]);
+        return this with
+        {
+            Prompts = prompts.Count,
+            Items = whole ? Items : [.. prompts.Select(p => Items[p])],
+            Samples = Pick(Samples), PromptTokens = promptTokens, ResponseTokens = responseTokens,
+            Generations = Generations is null ? null : Pick(Generations),
+            Judged = whole ? Judged : Judged with { Passed = [.. rows.Select(r => Judged.Passed[r])] },
+            Rewards = whole ? Rewards : [.. rows.Select(r => Rewards[r])],
+            Calibrated = whole ? Calibrated : [.. rows.Select(r => Calibrated[r])],
+            Baselines = whole || Baselines.Count == 0 ? Baselines : [.. prompts.Select(p => Baselines[p])],
+            PromptIndex = [.. prompts.Select(p => PromptIndex.Count > p ? PromptIndex[p] : p)],
+            Policy = current, Old = Slice(old), Reference = Reference is null ? null : Slice(Reference), Scorer = scorer,
+            RowIndex = cut?.RowIndex,
+        };
+    }
 
     /// <summary>log π_w(ā|s) of each prompt's baseline, with gradient, shape [B] (CRRAFT's fallback).</summary>
     public Tensor BaselineLogProbs()

@@ -33,8 +33,32 @@ public sealed record StepMetrics(int Step, string Task, string Optimizer)
     /// <summary>Mean per-token entropy of the policy over the response tokens, in nats.</summary>
     public double Entropy { get; init; }
 
-    /// <summary>The task's loss before its weight ρ is applied.</summary>
+    /// <summary>The task's loss before its weight ρ is applied (the mean over the step's updates).</summary>
     public double Loss { get; init; }
+
+    /// <summary>
+    /// Fraction of response tokens whose gradient the ratio clip cut, averaged over the step's updates (PPO, GRPO; NaN for the
+    /// others). 0 with one update per step, where ρ ≡ 1.
+    /// </summary>
+    public double ClipFraction { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Approximate KL(π_old ‖ π_w) in nats per response token, the mean k3 estimate ρ − 1 − log ρ over each minibatch before its
+    /// update, averaged over the step's updates; 0 with one update per step.
+    /// </summary>
+    public double ApproxKl { get; init; }
+
+    /// <summary>The updates the task made this step (E · M, fewer when the KL early stop fired).</summary>
+    public int Updates { get; init; } = 1;
+
+    /// <summary>True when the approximate KL passed the optimizer's TargetKl and the step's remaining updates of the task were skipped.</summary>
+    public bool StoppedEarly { get; init; }
+
+    /// <summary>Loss, clip fraction and approximate KL of each epoch (pass over the rollout) of the step.</summary>
+    public IReadOnlyList<EpochMetrics> Epochs { get; init; } = [];
+
+    /// <summary>The AdamW learning rate of the step (after the run's schedule).</summary>
+    public double LearningRate { get; init; }
 
     /// <summary>Prompts the optimizer skipped (CRRAFT/CODPO: nothing usable; online DPO: ties).</summary>
     public int Skipped { get; init; }

@@ -61,37 +61,76 @@ internal static class CheckpointCheck
     }
 
     /// <summary>
-    /// Before Blend's GPT is built: the weights' tensors (every shard's header) must fit the config (token embedding
-    /// [VocabSize, Width], as many blocks as Layers, and at least the elements that the embedding and the blocks need), so a
-    /// small file with a huge config is refused without allocating.
+    /// Before any model is built, for every architecture: the safetensors headers of every shard are compared with the
+    /// parameters <paramref name="config"/> describes (<see cref="ParameterShapes"/>): the kind (a reward head
+    /// <c>score.weight</c> in the files exactly when the config is a <c>…ForSequenceClassification</c>), every tensor present
+    /// with its shape and a weight dtype, none unexpected, and a parameter count that fits 64 bits. Nothing is allocated, so a
+    /// small file with a huge config is refused at once, naming the tensor and the file.
     /// </summary>
-    public static void BeforeAllocation(string dir, IReadOnlyDictionary<string, string> map, GptConfig config, string configPath)
+    /// <returns>The element type most of the floating-point weights are stored in (the default load dtype).</returns>
+    /// <exception cref="FormatException">A tensor is missing, unexpected, mis-shaped or not a weight dtype, or the kinds disagree.</exception>
+    /// <exception cref="FileNotFoundException">A shard the index names does not exist.</exception>
+    public static ScalarType BeforeAllocation(string dir, IReadOnlyDictionary<string, string> map, ModelConfig config, string configPath)
     {
-        var entries = new List<SafetensorsEntry>();
-        string? embeddingFile = null;
+        const string Before = " (checked before building the model)";
+        var index = Path.Combine(dir, HuggingFaceCheckpoint.IndexFile);
+        var where = File.Exists(index) ? index : Path.Combine(dir, HuggingFaceCheckpoint.WeightsFile);
+        // Every layer has tensors of its own: a config with more layers than the files have tensors cannot fit (and its
+        // parameter list, listed next, stays as short as the files' tensor list).
+        if (config.Layers > map.Count)
+            throw new FormatException($"{where}: holds {map.Count} tensors, fewer than the {config.Layers} layers {configPath} describes{Before}.");
+        var shapes = ParameterShapes.Of(config);
+        ParameterShapes.Count(shapes, configPath);
+        string In(string fileName) => Path.Combine(dir, map[fileName]);
+
+        bool rewardFiles = map.Keys.Any(IsRewardHead);
+        if (rewardFiles && !config.RewardHead)
+        {
+            var head = map.Keys.First(IsRewardHead);
+            throw new FormatException($"{In(head)}: tensor '{head}' is a reward model's head, but {configPath} describes a causal LM (architectures {HuggingFaceConfig.ArchitectureName(config)}); a reward model's config names {HuggingFaceConfig.ArchitectureName(config with { RewardHead = true })} and loads with RewardModel.Load{Before}.");
+        }
+        if (config.RewardHead && !rewardFiles)
+            throw new FormatException($"{where}: no reward head 'score.weight', but {configPath} describes a reward model ({HuggingFaceConfig.ArchitectureName(config)})"
+                + (map.ContainsKey("lm_head.weight") ? "; the weights hold 'lm_head.weight', a causal LM's head" : "")
+                + $". A causal LM loads with Policy.Load and becomes a reward model with RewardModel.FromPolicy{Before}.");
+
+        var entries = new Dictionary<string, (SafetensorsEntry Entry, string Path)>(StringComparer.Ordinal);
         foreach (var shard in map.Values.Distinct())
         {
             var path = Path.Combine(dir, shard);
-            if (!File.Exists(path)) continue;            // the loader names the missing shard
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{index}: shard '{shard}' (holding tensor '{map.First(kv => kv.Value == shard).Key}') does not exist.", path);
             using var file = SafetensorsFile.Open(path);
-            entries.AddRange(file.Entries);
-            if (file.Contains("wte.weight")) embeddingFile = file.Path;
+            foreach (var e in file.Entries)
+                if (map.TryGetValue(e.Name, out var listed) && listed == shard) entries[e.Name] = (e, file.Path);
         }
-        var where = embeddingFile ?? Path.Combine(dir, map.Values.FirstOrDefault() ?? "model.safetensors");
-        if (entries.FirstOrDefault(e => e.Name == "wte.weight") is { } wte && !wte.Shape.SequenceEqual([config.VocabSize, config.Width]))
-            throw new FormatException($"{where}: tensor 'wte.weight' has shape [{string.Join(",", wte.Shape)}] but {configPath} expects [{config.VocabSize},{config.Width}] (checked before building the model).");
-        int blocks = entries.Where(e => e.Name.StartsWith("h.", StringComparison.Ordinal))
-            .Select(e => e.Name.Split('.')[1]).Distinct(StringComparer.Ordinal).Count();
-        if (blocks < config.Layers)
-            throw new FormatException($"{where}: missing tensor 'h.{blocks}.*': the weights hold {blocks} transformer blocks but {configPath} says {config.Layers} layers (checked before building the model).");
-        if (blocks > config.Layers)
-            throw new FormatException($"{where}: unexpected tensor 'h.{config.Layers}.*': the weights hold {blocks} transformer blocks but {configPath} says {config.Layers} layers (checked before building the model).");
-        long held = entries.Sum(e => e.Elements);
-        long width = config.Width;
-        long needed = config.VocabSize * width + config.Layers * 2 * width * width;
-        if (held < needed)
-            throw new FormatException($"{where}: holds {held:N0} weights, fewer than the {needed:N0} that {configPath}'s embedding and blocks need (checked before building the model).");
+        var byParameter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var fileName in map.Keys) byParameter[CheckpointNames.ParameterName(config, fileName)] = fileName;
+
+        var counts = new Dictionary<ScalarType, long>();
+        foreach (var p in shapes)
+        {
+            if (!byParameter.TryGetValue(p.Name, out var fileName))
+            {
+                if (CheckpointNames.MayBeMissing(p.Name)) continue;
+                throw new FormatException($"{where}: missing tensor '{CheckpointNames.FileName(config, p.Name)}' ({configPath} expects [{string.Join(",", p.Shape)}]){Before}.");
+            }
+            if (!entries.TryGetValue(fileName, out var found))
+                throw new FormatException($"{In(fileName)}: missing tensor '{fileName}' (the index lists it in this shard){Before}.");
+            if (!found.Entry.Shape.SequenceEqual(p.Shape))
+                throw new FormatException($"{found.Path}: tensor '{fileName}' has shape [{string.Join(",", found.Entry.Shape)}] but {configPath} expects [{string.Join(",", p.Shape)}]{Before}.");
+            if (found.Entry.DType is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+                throw new FormatException($"{found.Path}: tensor '{fileName}' has dtype {Safetensors.DTypeName(found.Entry.DType)}, not a weight dtype (F32, F16 or BF16){Before}.");
+            counts[found.Entry.DType] = counts.GetValueOrDefault(found.Entry.DType) + found.Entry.Elements;
+        }
+        var expected = shapes.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (parameter, fileName) in byParameter)
+            if (!expected.Contains(parameter) && !CheckpointNames.Ignorable(config, fileName) && !CheckpointNames.Ignorable(config, parameter))
+                throw new FormatException($"{In(fileName)}: unexpected tensor '{fileName}' (not part of the {config.Architecture} model {Path.GetFileName(configPath)} describes){Before}.");
+        return counts.Count == 0 ? ScalarType.Float32 : counts.MaxBy(kv => kv.Value).Key;
     }
+
+    static bool IsRewardHead(string fileName) => fileName is "score.weight" or "reward_head.weight";
 
     /// <summary>True when non-finite weights are accepted (environment variable <c>BLEND_ALLOW_NONFINITE_WEIGHTS=1</c>).</summary>
     public static bool AllowNonFinite => Environment.GetEnvironmentVariable("BLEND_ALLOW_NONFINITE_WEIGHTS") == "1";

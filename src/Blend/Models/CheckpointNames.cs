@@ -33,14 +33,14 @@ internal static class CheckpointNames
 
     /// <summary>
     /// Tensors a file may hold that are no parameter and are skipped on load: the causal-mask buffers older GPT-2 exporters
-    /// wrote (<c>attn.bias</c>, <c>attn.masked_bias</c>), the rotary <c>inv_freq</c> buffers of older Llama exports, and the
-    /// copy of a tied LM head.
+    /// wrote (<c>attn.bias</c>, <c>attn.masked_bias</c>), the rotary <c>inv_freq</c> buffers of older Llama exports, the
+    /// copy of a tied LM head, and the LM head of a reward model (a sequence classifier has none; earlier Blend versions saved it).
     /// </summary>
     public static bool Ignorable(ModelConfig config, string name) => config switch
     {
         Gpt2Config c => name.EndsWith(".attn.bias", StringComparison.Ordinal) || name.EndsWith(".attn.masked_bias", StringComparison.Ordinal)
-            || (c.TieEmbeddings && name == "lm_head.weight"),
-        LlamaConfig c => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (c.TieEmbeddings && name == "lm_head.weight"),
+            || (!ParameterShapes.HasLmHead(c) && name == "lm_head.weight"),
+        LlamaConfig c => name.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal) || (!ParameterShapes.HasLmHead(c) && name == "lm_head.weight"),
         _ => false,
     };
 

@@ -10,7 +10,14 @@ public sealed class ConfigSource : IEquatable<ConfigSource>
 {
     readonly string _json;
 
-    internal ConfigSource(JsonObject config) => _json = config.ToJsonString();
+    internal ConfigSource(JsonObject config)
+    {
+        _json = config.ToJsonString();
+        PadTokenId = config["pad_token_id"] is JsonValue v && v.TryGetValue<int>(out var pad) ? pad : null;
+    }
+
+    /// <summary>The source's <c>pad_token_id</c> (null when absent or not one integer): the id a sequence classifier skips when it looks for a row's last token.</summary>
+    internal int? PadTokenId { get; }
 
     /// <summary>A fresh copy of the source object.</summary>
     public JsonObject ToJsonObject() => (JsonObject)JsonNode.Parse(_json)!;

@@ -24,7 +24,7 @@ public sealed class Gpt2 : CausalLM
         wpe = new EmbeddingTable(config.ContextLength, config.Width, dtype, device);
         h = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new Block(config, dtype, device)).ToArray());
         ln_f = nn.LayerNorm(config.Width, config.LayerNormEps, device: device, dtype: dtype);
-        if (!config.TieEmbeddings) lm_head = new Dense(config.Width, config.VocabSize, false, dtype, device);
+        if (ParameterShapes.HasLmHead(config)) lm_head = new Dense(config.Width, config.VocabSize, false, dtype, device);
         RegisterComponents();
         AddHeads(dtype, device);
     }
@@ -56,7 +56,10 @@ public sealed class Gpt2 : CausalLM
     }
 
     /// <inheritdoc />
-    public override Tensor Logits(Tensor hidden) => lm_head is null ? F.linear(hidden, wte.Weight) : lm_head.call(hidden);
+    public override Tensor Logits(Tensor hidden) =>
+        lm_head is not null ? lm_head.call(hidden)
+        : Settings.TieEmbeddings ? F.linear(hidden, wte.Weight)
+        : throw new InvalidOperationException("Gpt2.Logits: this reward model has no LM head (a …ForSequenceClassification checkpoint with untied embeddings stores the backbone and the score head only).");
 
     /// <summary>Random weights: normal(0, initializer_range), LayerNorms 1/0, biases 0.</summary>
     internal void Initialize(int seed) => InitializeNormal(seed, Settings.InitializerRange, n => n.Contains("ln_", StringComparison.Ordinal) && n.EndsWith("weight", StringComparison.Ordinal));

@@ -45,22 +45,10 @@ internal static class HuggingFaceCheckpoint
         return result;
     }
 
-    /// <summary>The element type most of the folder's floating-point tensors are stored in.</summary>
-    public static ScalarType StoredDType(string dir, IReadOnlyDictionary<string, string> map)
-    {
-        var counts = new Dictionary<ScalarType, long>();
-        foreach (var shard in map.Values.Distinct())
-        {
-            using var file = OpenShard(dir, shard, map);
-            foreach (var e in file.Entries.Where(e => e.DType is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-                counts[e.DType] = counts.GetValueOrDefault(e.DType) + e.Elements;
-        }
-        return counts.Count == 0 ? ScalarType.Float32 : counts.MaxBy(kv => kv.Value).Key;
-    }
-
     /// <summary>
     /// Fills every parameter of <paramref name="model"/> from the folder, each tensor read straight into its parameter (see
-    /// <see cref="SafetensorsFile.ReadInto"/>); a missing or unexpected tensor, a missing shard or a wrong shape is a
+    /// <see cref="SafetensorsFile.ReadInto"/>). The headers were held to the config by <see cref="CheckpointCheck.BeforeAllocation"/>
+    /// before the model was built (names, shapes, dtypes, kind); what remains here is a shard changed since, a
     /// <see cref="FormatException"/> naming the tensor and the file. A reward head's bias that the files lack (transformers'
     /// <c>score</c> layer has none) is set to 0.
     /// </summary>
@@ -72,8 +60,6 @@ internal static class HuggingFaceCheckpoint
         {
             var parameter = CheckpointNames.ParameterName(model.Config, fileName);
             if (expected.ContainsKey(parameter)) byParameter[parameter] = fileName;
-            else if (!CheckpointNames.Ignorable(model.Config, fileName) && !CheckpointNames.Ignorable(model.Config, parameter))
-                throw new FormatException($"{Path.Combine(dir, map[fileName])}: unexpected tensor '{fileName}' (not part of the {model.Config.Architecture} model config.json describes).");
         }
         var where = File.Exists(Path.Combine(dir, IndexFile)) ? Path.Combine(dir, IndexFile) : Path.Combine(dir, WeightsFile);
         using var noGrad = no_grad();
@@ -89,13 +75,8 @@ internal static class HuggingFaceCheckpoint
             foreach (var (parameter, fileName) in group)
             {
                 if (!file.Contains(fileName)) throw new FormatException($"{file.Path}: missing tensor '{fileName}' (the index lists it in this shard).");
-                var e = file.Entry(fileName);
-                var target = expected[parameter];
-                if (!e.Shape.SequenceEqual(target.shape))
-                    throw new FormatException($"{file.Path}: tensor '{fileName}' has shape [{string.Join(",", e.Shape)}] but config.json expects [{string.Join(",", target.shape)}].");
-                if (e.DType is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-                    throw new FormatException($"{file.Path}: tensor '{fileName}' has dtype {Safetensors.DTypeName(e.DType)}, not a weight dtype (F32, F16 or BF16).");
-                file.ReadInto(fileName, target);
+                try { file.ReadInto(fileName, expected[parameter]); }
+                catch (ArgumentException e) { throw new FormatException(e.Message + " (the file changed after it was checked)", e); }
             }
         }
     }

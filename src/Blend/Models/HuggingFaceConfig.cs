@@ -341,6 +341,14 @@ public static class HuggingFaceConfig
 
     static JsonObject Source(ConfigSource? source) => source?.ToJsonObject() ?? [];
 
+    /// <summary>The <c>pad_token_id</c> of the <c>config.json</c> a Hugging Face config was read from (null for Blend's own GPT, or when absent).</summary>
+    internal static int? PadTokenId(ModelConfig config) => config switch
+    {
+        LlamaConfig c => c.Source?.PadTokenId,
+        Gpt2Config c => c.Source?.PadTokenId,
+        _ => null,
+    };
+
     // What says which heads a model has: recomputed from the config on every save, never carried from the source.
     static readonly string[] ClassifierKeys = [ValueHeadKey, RewardHeadKey, "id2label", "label2id", "num_labels", "problem_type"];
 

@@ -19,7 +19,7 @@ public sealed class Llama : CausalLM
     internal Llama(LlamaConfig config, ScalarType dtype, Device device) : base("llama", config)
     {
         model = new Backbone(config, dtype, device);
-        if (!config.TieEmbeddings) lm_head = new Dense(config.Width, config.VocabSize, false, dtype, device);
+        if (ParameterShapes.HasLmHead(config)) lm_head = new Dense(config.Width, config.VocabSize, false, dtype, device);
         RegisterComponents();
         AddHeads(dtype, device);
         _inverseFrequencies = config.InverseFrequencies().DetachFromDisposeScope();
@@ -53,7 +53,10 @@ public sealed class Llama : CausalLM
     }
 
     /// <inheritdoc />
-    public override Tensor Logits(Tensor hidden) => lm_head is null ? F.linear(hidden, model.embed_tokens.Weight) : lm_head.call(hidden);
+    public override Tensor Logits(Tensor hidden) =>
+        lm_head is not null ? lm_head.call(hidden)
+        : Settings.TieEmbeddings ? F.linear(hidden, model.embed_tokens.Weight)
+        : throw new InvalidOperationException("Llama.Logits: this reward model has no LM head (a …ForSequenceClassification checkpoint with untied embeddings stores the backbone and the score head only).");
 
     /// <summary>Random weights: normal(0, initializer_range), norms 1, biases 0.</summary>
     internal void Initialize(int seed) => InitializeNormal(seed, Settings.InitializerRange, n => n.EndsWith("norm.weight", StringComparison.Ordinal));

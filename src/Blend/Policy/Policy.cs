@@ -69,11 +69,17 @@ public sealed partial class Policy : IDisposable
             }
         }
         if (!Model.training) model.eval();
-        return new Policy(Codec, model, Device);
+        return LoraAdapter.CarryOver(this, new Policy(Codec, model, Device));
     }
 
-    /// <summary>A deep copy (same weights, same codec, same device), trainable; call <see cref="Freeze"/> for a reference model.</summary>
-    public Policy Clone()
+    /// <summary>
+    /// A deep copy (same weights, same codec, same device), trainable; call <see cref="Freeze"/> for a reference model. A LoRA
+    /// adapter attached to this policy is copied too (base frozen, adapter trainable, as here).
+    /// </summary>
+    public Policy Clone() => LoraAdapter.CarryOver(this, CloneBase());
+
+    /// <summary>A deep copy of the base weights only: an attached LoRA adapter is left out, every parameter is trainable.</summary>
+    internal Policy CloneBase()
     {
         var copy = Config.CreateEmpty(Model.DType, Device);
         using (no_grad())

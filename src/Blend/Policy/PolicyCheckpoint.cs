@@ -32,6 +32,7 @@ public sealed partial class Policy
 
     void WriteFiles(string tmp, long maxShardBytes)
     {
+        LoraAdapter.ThrowIfAttached(this, "Policy.Save");
         var hf = HuggingFaceConfig.ToJson(Config);
         hf["torch_dtype"] = Model.DType switch { ScalarType.BFloat16 => "bfloat16", ScalarType.Float16 => "float16", _ => "float32" };
         // A sequence classifier finds each row's last token by the pad id; Blend's codec always has one.
@@ -72,9 +73,9 @@ public sealed partial class Policy
         if (codec.VocabSize > config.VocabSize)
             throw new FormatException($"{configPath}: vocab_size {config.VocabSize} is smaller than the tokenizer's {codec.VocabSize} ids.");
         var map = HuggingFaceCheckpoint.WeightMap(dir);
-        if (config is GptConfig gpt) CheckpointCheck.BeforeAllocation(dir, map, gpt, configPath);
+        var stored = CheckpointCheck.BeforeAllocation(dir, map, config, configPath);
         device ??= BlendRuntime.Device;
-        var model = config.CreateEmpty(dtype ?? HuggingFaceCheckpoint.StoredDType(dir, map), device);
+        var model = config.CreateEmpty(dtype ?? stored, device);
         try
         {
             HuggingFaceCheckpoint.Load(model, dir, map);

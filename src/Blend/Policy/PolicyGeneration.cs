@@ -16,11 +16,14 @@ public sealed partial class Policy
     public IReadOnlyList<Generation> Generate(IReadOnlyList<string> prompts, GenerationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal); // K copies of a prompt are encoded once
+        // K copies of a prompt are encoded once; a prompt longer than its room is truncated as it is encoded (only the end it keeps is encoded)
+        int room = Config.ContextLength - Math.Min((options ?? new GenerationOptions()).MaxNewTokens, Config.ContextLength - PromptTruncation.MinTokens);
+        var encoded = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
         var ids = prompts.Select(p =>
         {
             ArgumentNullException.ThrowIfNull(p, "a prompt");
-            if (!encoded.TryGetValue(p, out var e)) encoded[p] = e = Codec.EncodeChat(p).PromptIds;
+            if (!encoded.TryGetValue(p, out var e))
+                encoded[p] = e = room >= PromptTruncation.MinTokens ? Codec.EncodeChatPrompt(p, room) : Codec.EncodeChat(p).PromptIds;
             return e;
         }).ToList();
         return Generate(prompts, ids, options);

@@ -62,18 +62,37 @@ public sealed partial class Policy
         return Score(p, r);
     }
 
-    /// <summary>The reward head's output at the last response token of each (prompt, response) pair, [B] (at the last prompt token when a response is empty).</summary>
+    /// <summary>
+    /// The reward head's output for each (prompt, response) pair, [B], read as transformers' sequence classifiers read it: at
+    /// the rightmost token of the sequence whose id is not the pad id (<see cref="RewardPadId"/>), so a response ending in
+    /// tokens equal to the pad id is read before them (at position 0 when every id is the pad).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The config has no reward head.</exception>
     public Tensor ScoreRewardHead(IReadOnlyList<IReadOnlyList<int>> promptTokens, IReadOnlyList<IReadOnlyList<int>> responseTokens)
     {
         if (!Config.RewardHead) throw new InvalidOperationException("Policy.ScoreRewardHead: the model has no reward head (create it with a config whose RewardHead = true, e.g. RewardModel.FromPolicy).");
         var batch = Pack(promptTokens, responseTokens, "ScoreRewardHead");
+        int pad = RewardPadId;
+        var at = new long[batch.B];
+        for (int i = 0; i < batch.B; i++)
+        {
+            long j = batch.Last[i];
+            while (j >= 0 && batch.Ids[i * batch.T + j] == pad) j--;
+            at[i] = Math.Max(j, 0);
+        }
         using var scope = NewDisposeScope();
         var hidden = Model.Hidden(tensor(batch.Ids, [batch.B, batch.T], device: Device));
-        var last = tensor(batch.Last, [batch.B, 1], device: Device);
+        var last = tensor(at, [batch.B, 1], device: Device);
         var h = hidden.gather(1, last.unsqueeze(-1).expand(batch.B, 1, hidden.shape[2]));
         return Model.Rewards(h).squeeze(1).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The id a reward model's last token is found by (<see cref="ScoreRewardHead(IReadOnlyList{IReadOnlyList{int}}, IReadOnlyList{IReadOnlyList{int}})"/>):
+    /// <c>pad_token_id</c> of the <c>config.json</c> the model was read from, else the codec's pad id, which <see cref="Save(string)"/>
+    /// writes as <c>pad_token_id</c>, so Blend and transformers read a saved reward model at the same token.
+    /// </summary>
+    public int RewardPadId => HuggingFaceConfig.PadTokenId(Config) ?? Codec.Pad;
 
     /// <summary>The reward head's output for text pairs (prompt in the chat layout, <c>response [EOS]</c>), [B].</summary>
     public Tensor ScoreRewardHead(IReadOnlyList<string> prompts, IReadOnlyList<string> responses)

@@ -7,8 +7,10 @@ using static TorchSharp.torch;
 namespace Blend;
 
 /// <summary>
-/// A learned reward model r(s, a): a policy-stack backbone (<see cref="Policy"/>: <see cref="TextCodec"/> + <see cref="Models.Gpt"/>)
-/// with a scalar reward head read at the last token of <c>[BOS] prompt [SEP] response [EOS]</c> (CGPO §2: SFT model + linear head).
+/// A learned reward model r(s, a): a policy-stack backbone (<see cref="Policy"/>: <see cref="TextCodec"/> + a causal LM, Blend's
+/// GPT or a GPT-2 / Llama-family model) with a scalar reward head read at the last token of <c>[BOS] prompt [SEP] response [EOS]</c>
+/// (CGPO §2: SFT model + linear head); precisely, at the rightmost token whose id is not the pad id, as transformers' sequence
+/// classifiers read it (<see cref="Policy.RewardPadId"/>).
 /// </summary>
 /// <example><code>
 /// var pairs = PreferencePairs.Load("data/preferences");
@@ -171,8 +173,11 @@ public sealed class RewardModel : IRewardModel, IDisposable
 
     /// <summary>
     /// Loads a reward model: a folder saved by <see cref="Save"/> (also by earlier Blend versions), or a Hugging Face
-    /// <c>…ForSequenceClassification</c> folder with one label (its <c>score</c> layer has no bias, so the bias is 0). The name
-    /// comes from <c>reward.json</c>, else the folder's name. Names, shapes and dtypes are validated by the backbone loader.
+    /// <c>GPT2ForSequenceClassification</c>, <c>LlamaForSequenceClassification</c>, <c>MistralForSequenceClassification</c>,
+    /// <c>Qwen2ForSequenceClassification</c> or <c>Qwen3ForSequenceClassification</c> folder with one label: the backbone's
+    /// tensors and <c>score.weight</c> [1, hidden], no LM head (its <c>score</c> layer has no bias, so the bias is 0). The name
+    /// comes from <c>reward.json</c>, else the folder's name. Names, shapes, dtypes and the kind (a <c>score.weight</c> in the
+    /// files) are checked against the config before the model is built.
     /// </summary>
     /// <exception cref="FormatException">The folder holds a policy rather than a reward model (the message says which loader to use), or a malformed file (named).</exception>
     public static RewardModel Load(string dir, Device? device = null)

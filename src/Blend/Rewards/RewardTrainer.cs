@@ -27,6 +27,7 @@ public static class RewardTrainer
         var order = Enumerable.Range(0, train.Length).ToArray();
         int cursor = order.Length;
 
+        if (options.Lora is { } lora && LoraAdapter.Of(model.Backbone) is null) LoraAdapter.Attach(model.Backbone, lora);
         var parameters = model.Backbone.Model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
         model.Backbone.Model.train();
@@ -88,11 +89,6 @@ public static class RewardTrainer
     }
 
     /// <summary>Linear warmup to the peak, then cosine decay to 10 % of the peak at the last step.</summary>
-    internal static double LearningRate(RewardTrainingOptions o, int step)
-    {
-        if (o.WarmupSteps > 0 && step <= o.WarmupSteps) return o.LearningRate * step / o.WarmupSteps;
-        int decay = Math.Max(1, o.Steps - o.WarmupSteps);
-        double progress = Math.Clamp((step - o.WarmupSteps) / (double)decay, 0, 1);
-        return o.LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
-    }
+    internal static double LearningRate(RewardTrainingOptions o, int step) =>
+        LearningRateSchedule.Cosine(o.WarmupSteps, 0.1 * o.LearningRate).At(o.LearningRate, step, o.Steps);
 }

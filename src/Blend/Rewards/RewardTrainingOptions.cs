@@ -55,6 +55,13 @@ public sealed record RewardTrainingOptions
     /// <summary>The reward model's name (columns, charts); default <c>reward</c>.</summary>
     public string Name { get; init; } = "reward";
 
+    /// <summary>
+    /// Train a LoRA adapter (<see cref="LoraAdapter"/>) on the backbone plus the score head instead of every weight (PEFT's
+    /// SEQ_CLS recipe: the head is trained whole); afterwards <c>LoraAdapter.Of(model.Backbone)</c> saves or merges it. Null
+    /// (default) trains every weight.
+    /// </summary>
+    public LoraOptions? Lora { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public RewardTrainingOptions Validate()
     {
@@ -70,6 +77,7 @@ public sealed record RewardTrainingOptions
         if (EvalEvery < 1) throw new ArgumentException($"RewardTrainingOptions.EvalEvery must be at least 1 (is {EvalEvery}).");
         if (MaxSeconds is double s && !(s > 0)) throw new ArgumentException($"RewardTrainingOptions.MaxSeconds must be positive (is {s}).");
         if (string.IsNullOrWhiteSpace(Name)) throw new ArgumentException("RewardTrainingOptions.Name must not be empty.");
+        Lora?.Validate();
         return this;
     }
 }

@@ -40,10 +40,11 @@ public static class ExpertTraining
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) throw new ArgumentException("ExpertTraining.FineTune: the prompt set is empty.");
         var o = (options ?? new ExpertTrainingOptions()).Validate();
-        return Cgpo.Create(init, reference: init, seed: o.Seed)
+        var run = Cgpo.Create(init, reference: init, seed: o.Seed)
             .Steps(o.Steps).LearningRate(o.LearningRate).MaxGradNorm(o.MaxGradNorm).Sampling(o.MaxNewTokens, o.Temperature)
             .Task(prompts.Tasks.Count == 1 ? prompts.Tasks[0] : "expert", t => t.Prompts(prompts).AllPrompts().Reward(reward).PromptsPerStep(o.PromptsPerStep)
                 .Optimizer(new RlooOptions { SamplesPerPrompt = o.SamplesPerPrompt, Beta = o.Beta }));
+        return o.Lora is { } lora ? run.Lora(lora) : run;
     }
 
     /// <summary>Relays the trainer's step metrics as expert steps (zero-based), synchronously.</summary>

@@ -33,6 +33,13 @@ public sealed record ExpertTrainingOptions
     /// <summary>Seed of prompt order and sampling (default 0).</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Fine-tune a LoRA adapter per expert instead of every weight, as the rewarded-soups paper does for its LLM experts (the
+    /// expert's policy then carries it: <c>LoraAdapter.Of(run.Policy)</c>; soup the adapters with <see cref="AdapterSoup"/>);
+    /// null (default) fine-tunes every weight.
+    /// </summary>
+    public LoraOptions? Lora { get; init; }
+
     internal ExpertTrainingOptions Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Steps, 1, nameof(Steps));
@@ -42,6 +49,7 @@ public sealed record ExpertTrainingOptions
         if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
         if (!(Beta >= 0)) throw new ArgumentOutOfRangeException(nameof(Beta), Beta, "Beta must be ≥ 0.");
         if (!(Temperature > 0)) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "Temperature must be positive.");
+        Lora?.Validate();
         return this;
     }
 }

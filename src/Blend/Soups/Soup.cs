@@ -405,7 +405,8 @@ public sealed record Soup
 /// <summary>One input of a soup: an in-memory policy or a checkpoint folder.</summary>
 internal sealed record SoupExpert(string Label, Policy? Policy, string? Checkpoint)
 {
-    public static SoupExpert From(Policy policy, string label) => new(label, policy, null);
+    public static SoupExpert From(Policy policy, string label) => LoraAdapter.Of(policy) is null ? new(label, policy, null)
+        : throw new ArgumentException($"Soup: expert '{label}' carries a LoRA adapter; a soup of adapters interpolates their weight deltas (AdapterSoup.Of(base, adapters…)), or merge each adapter first (LoraAdapter.Merge()).");
 
     public static SoupExpert From(string checkpoint)
     {

@@ -13,7 +13,8 @@ namespace Blend;
 /// <see cref="RewardModel"/> (room: the context minus the response), and SFT. A response is never shortened by this rule;
 /// where a response alone does not leave room for the prompt's first and last tokens, Policy scoring refuses it
 /// (<see cref="ArgumentException"/>) and a reward model keeps the response's end. Encoding is linear in the text (see
-/// <see cref="TextChunks"/>), and no forward pass ever sees more than the context.
+/// <see cref="TextChunks"/>), and no forward pass ever sees more than the context. <see cref="TextCodec.EncodeChatPrompt"/>
+/// applies the rule while encoding, so generation from text encodes only the end of an over-long prompt that it keeps.
 /// </remarks>
 public static class PromptTruncation
 {

@@ -190,10 +190,14 @@ public sealed partial class TextCodec
         return new TextCodec(_tokenizer, _kind, _files, _baseVocab, splitDigits, used.ToArray());
     }
 
+    /// <summary>Characters this thread has passed to <see cref="Encode"/> so far (tests read it to show that truncation encodes only what it keeps).</summary>
+    [ThreadStatic] internal static long EncodedCharacters;
+
     /// <summary>Token ids of <paramref name="text"/> (no BOS/EOS).</summary>
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        EncodedCharacters += text.Length;
         if (_hf is not null) return _hf.Encode(text);
         var baseIds = EncodeBase(text);
         if (_baseToDense is null) return baseIds;
@@ -265,6 +269,60 @@ public sealed partial class TextCodec
             ids.Add(Eos);
         }
         return new ChatEncoding(ids, start);
+    }
+
+    /// <summary>
+    /// The prompt ids of the chat layout (<see cref="EncodeChat"/> without a response) truncated by <see cref="PromptTruncation"/>'s
+    /// rule to at most <paramref name="maxTokens"/>: the same ids as <c>PromptTruncation.KeepEnd(EncodeChat(prompt).PromptIds, maxTokens)</c>,
+    /// but only the end of the text that the kept ids come from is encoded (whole <see cref="TextChunks"/> chunks, from the last
+    /// one back, until they hold enough ids) and the first chunk for the first id, so a prompt of megabytes costs about what one
+    /// that fits costs.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is below <see cref="PromptTruncation.MinTokens"/>.</exception>
+    public IReadOnlyList<int> EncodeChatPrompt(string prompt, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        if (maxTokens < PromptTruncation.MinTokens)
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), $"TextCodec.EncodeChatPrompt: room for {maxTokens} prompt tokens; a prompt keeps at least its first and last token ({PromptTruncation.MinTokens}).");
+        if (_hf is null)
+        {
+            // [BOS] prompt [SEP]: BOS, the prompt's last maxTokens − 2 ids, SEP
+            return [Bos, .. Last(EncodeTail(prompt, maxTokens - 2).Ids, maxTokens - 2), Sep];
+        }
+        if (_hf.ChatTemplate is { } template)
+        {
+            var text = template.Render([new ChatMessage("user", prompt)], addGenerationPrompt: true);
+            var (ids, complete) = EncodeTail(text, maxTokens - 1);
+            if (complete) return PromptTruncation.KeepEnd(ids, maxTokens);
+            var first = Encode(text.Substring(0, TextChunks.Split(text).First().Length));
+            return [first[0], .. Last(ids, maxTokens - 1)];
+        }
+        if (Bos >= 0) return [Bos, .. Last(EncodeTail(prompt, maxTokens - 1).Ids, maxTokens - 1)];
+        return PromptTruncation.KeepEnd(Encode(prompt), maxTokens);
+    }
+
+    static IEnumerable<int> Last(List<int> ids, int count) => ids.Skip(Math.Max(0, ids.Count - count));
+
+    /// <summary>
+    /// The ids of the end of <paramref name="text"/> as <see cref="Encode"/> gives them: whole chunks encoded from the last one
+    /// back until they hold at least <paramref name="count"/> ids; <c>Complete</c>: every chunk was encoded (the ids are the whole text's).
+    /// </summary>
+    (List<int> Ids, bool Complete) EncodeTail(string text, int count)
+    {
+        if (text.Length <= 2 * TextChunks.Target) return ([.. Encode(text)], true);
+        var chunks = TextChunks.Split(text).ToList();
+        var parts = new List<IReadOnlyList<int>>();
+        int have = 0, k = chunks.Count;
+        while (k > 0 && have < count)
+        {
+            var (start, length) = chunks[--k];
+            var ids = Encode(text.Substring(start, length));
+            parts.Add(ids);
+            have += ids.Count;
+        }
+        var joined = new List<int>(have);
+        for (int i = parts.Count - 1; i >= 0; i--) joined.AddRange(parts[i]);
+        return (joined, k == 0);
     }
 
     /// <summary>The response ids of the chat layout: <c>response [EOS]</c>.</summary>
@@ -404,8 +462,20 @@ public sealed partial class TextCodec
     }
 
     IReadOnlyList<int> EncodeOne(string text) => _tokenizer is SentencePieceTokenizer sp
-        ? sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false)
+        ? MergeUnknownRuns(sp.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false), sp.UnknownId)
         : _tokenizer.EncodeToIds(text);
+
+    /// <summary>
+    /// SentencePiece's processor merges a run of consecutive unknown pieces into one unknown piece (one id per run, whatever
+    /// the model type); Microsoft.ML.Tokenizers gives one id per unknown character.
+    /// </summary>
+    static IReadOnlyList<int> MergeUnknownRuns(IReadOnlyList<int> ids, int unknown)
+    {
+        var merged = new List<int>(ids.Count);
+        foreach (var id in ids)
+            if (id != unknown || merged.Count == 0 || merged[^1] != unknown) merged.Add(id);
+        return merged;
+    }
 
     static TextCodec FromKind(string kind, string[]? files, bool splitDigits, int[]? compact, string? source = null)
     {

@@ -51,6 +51,9 @@ public static class Sft
         var o = (options ?? new SftOptions()).Validate();
         if (policy.IsFrozen) throw new InvalidOperationException("Sft.Train: the policy is frozen (a reference model); train a Clone() instead.");
         if (train.Count == 0) throw new ArgumentException("Sft.Train: the training set is empty.");
+        if ((o.Lora is not null || LoraAdapter.Of(policy) is not null) && (o.CheckpointDir is not null || o.ResumeFrom is not null))
+            throw new ArgumentException("Sft.Train: checkpoints and resuming are not implemented for LoRA training yet; drop CheckpointDir/ResumeFrom and save the adapter after training (LoraAdapter.Of(policy).Save(dir)).");
+        if (o.Lora is { } lora && LoraAdapter.Of(policy) is null) LoraAdapter.Attach(policy, lora);
         var examples = Encode(policy, train);
         var evalExamples = eval is null || eval.Count == 0 ? null : Encode(policy, eval).Take(o.EvalExamples).ToList();
         BlendRuntime.Seed(o.Seed);
@@ -147,13 +150,8 @@ public static class Sft
     }
 
     /// <summary>Learning rate at a 1-based step: linear warmup to the peak, then cosine decay to the minimum.</summary>
-    internal static double Schedule(int step, SftOptions o)
-    {
-        if (o.WarmupSteps > 0 && step <= o.WarmupSteps) return o.LearningRate * step / o.WarmupSteps;
-        int decaySteps = Math.Max(1, o.Steps - o.WarmupSteps);
-        double progress = Math.Clamp((step - o.WarmupSteps) / (double)decaySteps, 0, 1);
-        return o.MinLearningRate + 0.5 * (o.LearningRate - o.MinLearningRate) * (1 + Math.Cos(Math.PI * progress));
-    }
+    internal static double Schedule(int step, SftOptions o) =>
+        LearningRateSchedule.Cosine(o.WarmupSteps, o.MinLearningRate).At(o.LearningRate, step, o.Steps);
 
     sealed record Example(long[] Ids, int ResponseStart);
 

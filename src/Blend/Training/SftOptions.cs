@@ -62,6 +62,13 @@ public sealed record SftOptions
     /// <summary>Cancelling it stops training gracefully after the current step (the result says so); default none.</summary>
     public CancellationToken Cancellation { get; init; }
 
+    /// <summary>
+    /// Train a LoRA adapter (<see cref="LoraAdapter"/>) attached to the policy in place instead of every weight: the base stays
+    /// frozen and only A and B move; afterwards <c>LoraAdapter.Of(policy)</c> saves or merges it. A policy that already carries
+    /// an adapter trains that one whatever this says; null (default) trains what has gradients (every weight of a plain policy).
+    /// </summary>
+    public LoraOptions? Lora { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public SftOptions Validate()
     {
@@ -75,6 +82,7 @@ public sealed record SftOptions
         if (!(GradClip >= 0)) throw new ArgumentException($"SftOptions.GradClip must not be negative (is {GradClip}).");
         if (EvalEvery < 0 || EvalExamples < 1) throw new ArgumentException("SftOptions.EvalEvery must be ≥ 0 and EvalExamples ≥ 1.");
         if (CheckpointEvery < 0) throw new ArgumentException($"SftOptions.CheckpointEvery must not be negative (is {CheckpointEvery}).");
+        Lora?.Validate();
         return this;
     }
 }

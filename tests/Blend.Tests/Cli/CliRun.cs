@@ -32,5 +32,5 @@ internal static class CliRun
     public static IReadOnlyList<string> ParseErrors(params string[] args) => [.. Root().Parse(args).Errors.Select(e => e.Message)];
 
     static System.CommandLine.RootCommand Root() => BlendCli.Root(DoctorCommand.Create(), DemoCommand.Create(), NotebookCommand.Create(), ReproCommand.Create(), RecipeCommand.Create(),
-        ServeCommand.Create(), TrainCommand.Create(), JudgeCommand.Create(), GenerateCommand.Create(), ScoreCommand.Create(), RewardModelCommand.Create(), SweepCommand.Create(), MergeCommand.Create());
+        ServeCommand.Create(), TrainCommand.Create(), JudgeCommand.Create(), GenerateCommand.Create(), ScoreCommand.Create(), RewardModelCommand.Create(), SweepCommand.Create(), MergeCommand.Create(), AdapterCommand.Create());
 }

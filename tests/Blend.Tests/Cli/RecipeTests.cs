@@ -219,4 +219,30 @@ public sealed class RecipeTests : IDisposable
         Assert.Contains(errors, e => e.Path == "$.tasks[0].reward_mixture" && e.Message.Contains("add clip_max", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Path == "$.tasks[0].reward_mixture.ema_decay");
     }
+
+    [Fact]
+    public void Grpo_variants_multi_epoch_updates_and_the_schedule_are_recipe_fields()
+    {
+        var recipe = Write("g.json", $$$"""
+            {"name": "g", "model": {"tiny": {}}, "training": {"learning_rate": 0.001, "lr_schedule": "cosine", "warmup_steps": 3, "min_learning_rate": 0.0001},
+              "tasks": [{"name": "math", "prompts": "{{{Data("math.train.jsonl")}}}", "rewards": [{"type": "brevity"}],
+              "optimizer": {"type": "grpo", "loss_type": "dapo", "importance_sampling_level": "sequence", "scale_rewards": "batch", "epsilon_high": 0.3,
+                "dynamic_sampling": true, "overlong_buffer": 4, "epochs": 2, "mini_batches": 2, "target_kl": 0.05}}]}
+            """);
+        using var b = new RecipeBuilder(RecipeReader.Read(recipe));
+        var options = Assert.IsType<GrpoOptions>(OptimizerCatalog.Create(b.Task("math").Child("optimizer")!, 4));
+        Assert.Equal(new GrpoOptions
+        {
+            LossType = GrpoLossType.Dapo, ImportanceSamplingLevel = ImportanceSamplingLevel.Sequence, ScaleRewards = RewardScaling.Batch, EpsilonHigh = 0.3,
+            DynamicSampling = true, OverlongBuffer = 4, Epochs = 2, MiniBatches = 2, TargetKl = 0.05, SamplesPerPrompt = 4,
+        }, options);
+        // unset nullable options stay null: the variant's paper default applies (GSPO's ε 3e-4, β 0)
+        Assert.Equal((null, null), (options.Beta, options.Epsilon));
+        var codec = TextCodec.Cl100k().Compact(["x"]);
+        using var policy = Blend.Policy.Create(codec, GptConfig.Tiny(codec.VocabSize), 1);
+        Assert.Equal(LearningRateSchedule.Cosine(3, 1e-4), b.Run(policy, policy).Schedule);
+        var bad = Write("bad-loss.json", """{"name": "x", "model": {"tiny": {}}, "tasks": [{"name": "m", "optimizer": {"type": "grpo", "loss_type": "drgrpo"}}]}""");
+        var e = Assert.Throws<RecipeException>(() => RecipeReader.Read(bad));
+        Assert.Contains("dr_grpo", e.Message, StringComparison.Ordinal);
+    }
 }

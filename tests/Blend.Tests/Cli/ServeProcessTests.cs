@@ -49,7 +49,7 @@ public sealed partial class ServeProcessTests
             using var client = Process.Start(py)!;
             var pyOut = client.StandardOutput.ReadToEndAsync();
             var pyErr = client.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180)); // a deadline against hangs, not a timing: a loaded 2-core box took over 60 s here
             await client.WaitForExitAsync(deadline.Token);
             Assert.True(client.ExitCode == 0, await pyErr);
             var result = JsonNode.Parse(await pyOut)!;

@@ -41,6 +41,21 @@ public sealed class TrainingAndSoupHtmlTests : IDisposable
     }
 
     [Fact]
+    public void The_updates_chart_plots_clip_fraction_and_approximate_kl_per_task()
+    {
+        var steps = ResultFixtures.Steps(5).Select(m => m.Task == "math" ? m with { ClipFraction = 0.125 * m.Step, ApproxKl = 0.0625 * m.Step, Updates = 4 } : m).ToList();
+        var json = ChartHtml.Json(TrainingCharts.Updates(steps));
+        Assert.Contains("clip fraction (tokens the clip cut)", json, StringComparison.Ordinal);
+        Assert.Contains("approximate KL(π_old ‖ π_w) per token (nats)", json, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"math (crpg)\"", json, StringComparison.Ordinal);
+        Assert.Contains("[0.125,0.25,0.375,0.5,0.625]", json, StringComparison.Ordinal);
+        Assert.Contains("[0.0625,0.125,0.1875,0.25,0.3125]", json, StringComparison.Ordinal);
+        // the step-metrics display adds it only when some step made several updates
+        Assert.Contains("Updates per step", steps.ToDisplayString("text/html"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Updates per step", ResultFixtures.Steps(5).ToDisplayString("text/html"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_soup_sweep_renders_the_front_with_lambda_on_hover_and_marks_dominated_soups()
     {
         var sweep = ResultFixtures.Sweep();

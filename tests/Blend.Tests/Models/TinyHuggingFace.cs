@@ -12,6 +12,9 @@ public sealed class TinyHuggingFace : IDisposable
     /// <summary>Every variant the script writes.</summary>
     public static readonly string[] Variants = ["gpt2", "llama-gqa-tied", "llama-linear-bias", "llama3-scaling", "qwen2-bias", "qwen3-qknorm", "mistral"];
 
+    /// <summary>The sequence classifiers (reward models) the script writes as transformers lays them out: backbone + <c>score.weight</c>, no LM head; their reference holds scores, not logits.</summary>
+    public static readonly string[] RewardVariants = ["gpt2-reward", "llama-gqa-untied-reward", "qwen2-bias-reward"];
+
     public TinyHuggingFace()
     {
         Root = TinyPolicy.TempDir();
@@ -38,6 +41,16 @@ public sealed class TinyHuggingFace : IDisposable
         Directory.CreateDirectory(target);
         foreach (var f in Directory.GetFiles(Dir(variant))) File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
         return target;
+    }
+
+    /// <summary>Rewrites the <c>config.json</c> of a (copied) folder through <paramref name="edit"/>; returns its path.</summary>
+    public static string EditConfig(string dir, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var path = Path.Combine(dir, "config.json");
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(config);
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
     }
 
     static void Run(string outDir, string extra = "") => RunScript(outDir, extra);

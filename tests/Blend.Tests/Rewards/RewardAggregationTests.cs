@@ -126,8 +126,8 @@ public class RewardAggregationTests
         // At π_w = π_old the GRPO loss is −mean_i Â_i = 0 in both modes (advantages are centred), so read Â from the gradient:
         // ∂loss/∂log π(a_t) = −Â_i / (|a_i|·n) on each response token, so n·Σ_t of it is −Â_i.
         var options = new GrpoOptions { Beta = 0 };
-        var lossGdpo = Grpo.Objective(gdpo, options).Loss;
-        var lossGrpo = Grpo.Objective(grpo, options).Loss;
+        var lossGdpo = Grpo.Objective(gdpo, options)(gdpo).Loss;
+        var lossGrpo = Grpo.Objective(grpo, options)(grpo).Loss;
         Assert.Equal(0.0, lossGdpo.item<float>(), 5);
         Assert.Equal(0.0, lossGrpo.item<float>(), 5);
         var grads = torch.autograd.grad([lossGdpo], [gdpo.PolicyScores.TokenLogProbs])[0];

@@ -78,8 +78,10 @@ public static class Codpo
         return new PolicyLoss(loss) { Used = terms.Count, Skipped = skipped, Fallbacks = fallbacks };
     }
 
-    /// <summary>CODPO's objective on a rollout: pairs from rewards and MoJ labels, lengths |a| from the response mask.</summary>
-    internal static PolicyLoss Objective(RolloutBatch r, CodpoOptions o) =>
-        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), r.Grouped(r.Lengths()),
-            Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor())), o.Beta, o.Lambda);
+    /// <summary>CODPO's objective on a rollout: pairs from rewards and MoJ labels (once per rollout), lengths |a| from the response mask; each minibatch's loss over its prompts.</summary>
+    internal static Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch r, CodpoOptions o)
+    {
+        var choices = Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor()));
+        return mb => Loss(mb.Grouped(mb.LogProbs), mb.Grouped(mb.ReferenceLogProbs), mb.Grouped(mb.Lengths()), mb.PerPrompt(choices), o.Beta, o.Lambda);
+    }
 }

@@ -13,7 +13,7 @@ public sealed record CodpoOptions : OptimizerOptions
     public double Lambda { get; init; } = 0.5;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => Codpo.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => Codpo.Objective(rollout, this);
 
     /// <inheritdoc />
     public override string Name => "codpo";

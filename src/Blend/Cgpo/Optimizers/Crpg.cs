@@ -41,14 +41,31 @@ public static class Crpg
         ArgumentNullException.ThrowIfNull(sequenceLogProbs);
         int n = (int)sequenceLogProbs.shape[0];
         if (n == 0) throw new ArgumentException("CRPG: the batch is empty.", nameof(sequenceLogProbs));
-        var logRatio = sequenceLogProbs.detach() - referenceSequenceLogProbs.detach();
-        var weights = Rewards(calibratedRewards, passed, logRatio, klMax);
-        var advantages = weights - weights.mean();
-        var loss = -(sequenceLogProbs * advantages).mean();
-        return new PolicyLoss(loss) { Used = n };
+        var advantages = Advantages(calibratedRewards, passed, sequenceLogProbs.detach() - referenceSequenceLogProbs.detach(), klMax);
+        return Loss(sequenceLogProbs, advantages);
     }
 
-    /// <summary>CRPG's objective on a rollout: R_calib, the MoJ labels and the sequence log-ratio of each response.</summary>
-    internal static PolicyLoss Objective(RolloutBatch r, CrpgOptions o) =>
-        Loss(r.LogProbs, r.ReferenceLogProbs, r.AsTensor(r.Calibrated), r.PassedTensor(), o.KlMax);
+    /// <summary>A = R̃_cr − mean(R̃_cr) over the batch (detached), the weights of eq. 12.</summary>
+    /// <param name="calibratedRewards">R_calib per sample, shape [n].</param>
+    /// <param name="passed">MoJ label per sample, shape [n].</param>
+    /// <param name="logRatio">log π_w(a|s) − log π_ref(a|s) per sample, shape [n].</param>
+    /// <param name="klMax">KL_max in nats.</param>
+    public static Tensor Advantages(Tensor calibratedRewards, Tensor passed, Tensor logRatio, double klMax)
+    {
+        var weights = Rewards(calibratedRewards, passed, logRatio, klMax);
+        return weights - weights.mean();
+    }
+
+    static PolicyLoss Loss(Tensor sequenceLogProbs, Tensor advantages) =>
+        new(-(sequenceLogProbs * advantages).mean()) { Used = (int)sequenceLogProbs.shape[0] };
+
+    /// <summary>
+    /// CRPG's objective on a rollout: A from R_calib, the MoJ labels and each response's sequence log-ratio under π_old, over
+    /// the whole rollout; each minibatch's loss is −mean_i log π_w(a_i|s_i) · A_i over its rows.
+    /// </summary>
+    internal static Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch r, CrpgOptions o)
+    {
+        var advantages = Advantages(r.AsTensor(r.Calibrated), r.PassedTensor(), r.LogProbs.detach() - r.ReferenceLogProbs, o.KlMax);
+        return mb => Loss(mb.LogProbs, mb.Rows(advantages));
+    }
 }

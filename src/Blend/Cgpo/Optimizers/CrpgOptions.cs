@@ -10,7 +10,7 @@ public sealed record CrpgOptions : OptimizerOptions
     public double KlMax { get; init; } = 8.0;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => Crpg.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => Crpg.Objective(rollout, this);
 
     /// <inheritdoc />
     public override string Name => "crpg";
@@ -20,5 +20,6 @@ public sealed record CrpgOptions : OptimizerOptions
     {
         base.Validate(task);
         RequirePositive(task, nameof(KlMax), KlMax);
+        RequireOneEpoch(task);
     }
 }

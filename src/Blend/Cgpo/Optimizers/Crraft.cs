@@ -83,15 +83,19 @@ public static class Crraft
     }
 
     /// <summary>
-    /// CRRAFT's objective on a rollout: a* per prompt from rewards, MoJ labels and log-ratios; the baseline ā (scored under
-    /// π_w with gradient only when some prompt falls back to it).
+    /// CRRAFT's objective on a rollout: a* per prompt from rewards, MoJ labels and π_old's log-ratios, chosen once on the whole
+    /// rollout; each minibatch's loss over its prompts, with the baseline ā scored under π_w with gradient only when one of them
+    /// falls back to it.
     /// </summary>
-    internal static PolicyLoss Objective(RolloutBatch r, CrraftOptions o)
+    internal static Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch r, CrraftOptions o)
     {
-        var logp = r.Grouped(r.LogProbs);
-        var choices = Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor()), logp.detach() - r.Grouped(r.ReferenceLogProbs),
+        var choices = Select(r.Grouped(r.AsTensor(r.Rewards)), r.Grouped(r.PassedTensor()), r.Grouped(r.LogProbs.detach() - r.ReferenceLogProbs),
             r.Baselines.Select(x => x.Passed).ToList(), o.KlMax);
-        var baselineLogp = choices.Any(c => c.Kind == ChoiceKind.Fallback) ? r.BaselineLogProbs() : null;
-        return Loss(logp, r.Grouped(r.AsTensor(r.Calibrated)), choices, baselineLogp);
+        return mb =>
+        {
+            var mine = mb.PerPrompt(choices);
+            var baselineLogp = mine.Any(c => c.Kind == ChoiceKind.Fallback) ? mb.BaselineLogProbs() : null;
+            return Loss(mb.Grouped(mb.LogProbs), mb.Grouped(mb.AsTensor(mb.Calibrated)), mine, baselineLogp);
+        };
     }
 }

@@ -10,7 +10,7 @@ public sealed record CrraftOptions : OptimizerOptions
     public double KlMax { get; init; } = 8.0;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => Crraft.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => Crraft.Objective(rollout, this);
 
     /// <inheritdoc />
     public override string Name => "crraft";

@@ -32,10 +32,10 @@ public static class Dpo
     /// Offline DPO's objective on a rollout of preference pairs: K = 2 rows per pair, the chosen response first, the rejected
     /// one second (see <see cref="CgpoTask.Pairs"/>); rewards and judges are not used.
     /// </summary>
-    internal static PolicyLoss Objective(RolloutBatch r, DpoOptions o)
+    internal static Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch r, DpoOptions o) => mb =>
     {
-        var logp = r.Grouped(r.LogProbs);
-        var reference = r.Grouped(r.ReferenceLogProbs);
+        var logp = mb.Grouped(mb.LogProbs);
+        var reference = mb.Grouped(mb.ReferenceLogProbs);
         return Loss(logp[.., 0], logp[.., 1], reference[.., 0], reference[.., 1], o.Beta);
-    }
+    };
 }

@@ -11,7 +11,7 @@ public sealed record DpoOptions : OptimizerOptions
     public int PairsPerStep { get; init; } = 8;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => Dpo.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => Dpo.Objective(rollout, this);
 
     /// <inheritdoc />
     internal override int OfflinePairs => PairsPerStep;

@@ -60,7 +60,10 @@ public static class OnlineDpo
         return new PolicyLoss(loss) { Used = terms.Count, Skipped = b - terms.Count };
     }
 
-    /// <summary>Online DPO's objective on a rollout: the best and worst response of each prompt by reward.</summary>
-    internal static PolicyLoss Objective(RolloutBatch r, OnlineDpoOptions o) =>
-        Loss(r.Grouped(r.LogProbs), r.Grouped(r.ReferenceLogProbs), Select(r.Grouped(r.AsTensor(r.Rewards))), o.Beta);
+    /// <summary>Online DPO's objective on a rollout: the best and worst response of each prompt by reward (once per rollout); each minibatch's loss over its prompts.</summary>
+    internal static Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch r, OnlineDpoOptions o)
+    {
+        var choices = Select(r.Grouped(r.AsTensor(r.Rewards)));
+        return mb => Loss(mb.Grouped(mb.LogProbs), mb.Grouped(mb.ReferenceLogProbs), mb.PerPrompt(choices), o.Beta);
+    }
 }

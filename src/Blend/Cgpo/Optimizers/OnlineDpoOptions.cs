@@ -8,7 +8,7 @@ public sealed record OnlineDpoOptions : OptimizerOptions
     public double Beta { get; init; } = 0.1;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => OnlineDpo.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => OnlineDpo.Objective(rollout, this);
 
     /// <inheritdoc />
     public override string Name => "online-dpo";

@@ -19,10 +19,33 @@ public abstract record OptimizerOptions
     public virtual bool Online => OfflinePairs == 0;
 
     /// <summary>
-    /// The optimizer's objective on one rollout batch: assembles its inputs from the batch and returns its loss (to minimise)
-    /// with what it used. Each optimizer's file holds its rule, this assembly and its loss.
+    /// E, the passes over one rollout per step (docs/cgpo.md#multi-epoch-updates). Each pass re-scores the rollout under the
+    /// current weights while π_old stays the sampling policy, so the ratio π_w/π_old of PPO and GRPO moves and their clip acts
+    /// from the second update on. Default 1.
     /// </summary>
-    internal abstract PolicyLoss Objective(RolloutBatch batch);
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>M, the minibatches each pass splits the rollout's prompts into (a prompt's K responses stay together); one AdamW update each. Default 1.</summary>
+    public int MiniBatches { get; init; } = 1;
+
+    /// <summary>
+    /// Early stop: the task's remaining updates of a step are skipped once the approximate KL(π_old ‖ π_w) of a minibatch, the
+    /// mean per-token k3 estimate measured before its update, exceeds this bound in nats (as OpenRLHF and Stable-Baselines3's
+    /// <c>target_kl</c>). 0 (default): no early stop.
+    /// </summary>
+    public double TargetKl { get; init; }
+
+    /// <summary>The number of updates the task makes per step, E · M.</summary>
+    public int Updates => Epochs * MiniBatches;
+
+    /// <summary>
+    /// The optimizer's objective on one rollout, in two parts: what it computes once from the whole rollout at sampling time
+    /// (advantages, choices, normalisers; no gradient), and the returned loss (to minimise) of one minibatch cut from that
+    /// rollout and scored again under the current weights with gradient (<see cref="RolloutBatch.Minibatch"/>;
+    /// <see cref="RolloutBatch.Rows"/> and <see cref="RolloutBatch.PerPrompt"/> read the rollout-wide values for its rows).
+    /// Each optimizer's file holds its rule, this assembly and its loss.
+    /// </summary>
+    internal abstract Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout);
 
     /// <summary>True when the optimizer trains a value head (PPO); the trainer then adds one to the policy.</summary>
     internal virtual bool NeedsValueHead => false;
@@ -38,6 +61,19 @@ public abstract record OptimizerOptions
             throw new ArgumentException(MinGenerations > 1
                 ? $"Task '{task}': {Name} compares responses of one prompt and needs SamplesPerPrompt (K) ≥ {MinGenerations}; got {SamplesPerPrompt}."
                 : $"Task '{task}': SamplesPerPrompt (K) must be ≥ 1; got {SamplesPerPrompt}.");
+        if (Epochs < 1) throw new ArgumentException($"Task '{task}': Epochs must be ≥ 1; got {Epochs}.");
+        if (MiniBatches < 1) throw new ArgumentException($"Task '{task}': MiniBatches must be ≥ 1; got {MiniBatches}.");
+        RequireNonNegative(task, nameof(TargetKl), TargetKl);
+    }
+
+    /// <summary>
+    /// Throws when <see cref="Epochs"/> &gt; 1 for an on-policy estimator with no importance ratio (CRPG, RLOO): a second
+    /// pass would follow the stale rollout's gradient with nothing to correct or bound it.
+    /// </summary>
+    protected void RequireOneEpoch(string task)
+    {
+        if (Epochs > 1)
+            throw new ArgumentException($"Task '{task}': {Name} is an on-policy estimator without an importance ratio π_w/π_old, so Epochs must be 1 (got {Epochs}); MiniBatches may split the rollout, and PPO or GRPO make several clipped passes.");
     }
 
     /// <summary>Throws unless <paramref name="value"/> is finite and positive.</summary>

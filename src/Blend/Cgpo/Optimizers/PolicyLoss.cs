@@ -15,6 +15,12 @@ public sealed record PolicyLoss(torch.Tensor Loss)
     /// <summary>Number of documented fallbacks taken (CRRAFT: baseline response used; CODPO: a− taken from all samples).</summary>
     public int Fallbacks { get; init; }
 
+    /// <summary>
+    /// Fraction of the minibatch's response tokens whose gradient the ratio clip cut: ρ &gt; 1 + ε_high with Â &gt; 0, or
+    /// ρ &lt; 1 − ε_low with Â &lt; 0 (TRL's clip ratio). NaN for objectives without a clipped ratio.
+    /// </summary>
+    public double ClipFraction { get; init; } = double.NaN;
+
     /// <summary>The value-head part of the loss, when the optimizer trains one (PPO); already included in <see cref="Loss"/>.</summary>
     public torch.Tensor? ValueLoss { get; init; }
 }

@@ -97,22 +97,30 @@ public static class Ppo
         var ratio = torch.exp(tokenLogProbs - oldTokenLogProbs.detach());
         var surrogate = torch.minimum(ratio * a, ratio.clamp(1.0 - options.Epsilon, 1.0 + options.Epsilon) * a);
         var policyLoss = -(surrogate * m).sum() / count;
+        double clipped = Grpo.ClipFraction(ratio, a, m, options.Epsilon, options.Epsilon);
         var old = oldValues.detach();
-        var clipped = old + (values - old).clamp(-options.ValueClip, options.ValueClip);
+        var clippedValues = old + (values - old).clamp(-options.ValueClip, options.ValueClip);
         var ret = returns.detach();
-        var valueLoss = 0.5 * (torch.maximum((values - ret).pow(2), (clipped - ret).pow(2)) * m).sum() / count;
-        return new PolicyLoss(policyLoss + options.ValueCoef * valueLoss) { Used = (int)tokenLogProbs.shape[0], ValueLoss = valueLoss };
+        var valueLoss = 0.5 * (torch.maximum((values - ret).pow(2), (clippedValues - ret).pow(2)) * m).sum() / count;
+        return new PolicyLoss(policyLoss + options.ValueCoef * valueLoss) { Used = (int)tokenLogProbs.shape[0], ValueLoss = valueLoss, ClipFraction = clipped };
     }
 
-    /// <summary>PPO's objective on a rollout: per-token rewards, GAE on the value head's estimates, then the clipped loss.</summary>
-    internal static PolicyLoss Objective(RolloutBatch r, PpoOptions o)
+    /// <summary>
+    /// PPO's objective on a rollout: per-token rewards from π_old, GAE on the value head's estimates at sampling time and
+    /// whitening, once over the whole rollout; each minibatch's clipped loss re-scores its rows (ρ against π_old, V against V_old).
+    /// </summary>
+    internal static Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch r, PpoOptions o)
     {
-        var scores = r.PolicyScores;
-        var tokenLogp = scores.TokenLogProbs;
-        var values = scores.Values ?? throw new InvalidOperationException("PPO: the policy returned no values; it needs a value head.");
-        var tokenRewards = TokenRewards(r.AsTensor(r.Rewards), tokenLogp.detach(), r.ReferenceScores.TokenLogProbs, scores.Mask, o.KlCoef);
-        var gae = Gae(tokenRewards, values.detach(), scores.Mask, o.Gamma, o.Lambda);
-        var advantages = o.WhitenAdvantages ? Whiten(gae.Advantages, scores.Mask) : gae.Advantages;
-        return Loss(tokenLogp, tokenLogp.detach(), values, values.detach(), advantages, gae.Returns, scores.Mask, o);
+        var old = r.PolicyScores;
+        var oldValues = old.Values ?? throw new InvalidOperationException("PPO: the policy returned no values; it needs a value head.");
+        var tokenRewards = TokenRewards(r.AsTensor(r.Rewards), old.TokenLogProbs, r.ReferenceScores.TokenLogProbs, old.Mask, o.KlCoef);
+        var gae = Gae(tokenRewards, oldValues, old.Mask, o.Gamma, o.Lambda);
+        var advantages = o.WhitenAdvantages ? Whiten(gae.Advantages, old.Mask) : gae.Advantages;
+        return mb =>
+        {
+            var scores = mb.PolicyScores;
+            var values = scores.Values ?? throw new InvalidOperationException("PPO: the policy returned no values; it needs a value head.");
+            return Loss(scores.TokenLogProbs, mb.OldScores.TokenLogProbs, values, mb.Rows(oldValues), mb.Rows(advantages), mb.Rows(gae.Returns), scores.Mask, o);
+        };
     }
 }

@@ -26,7 +26,7 @@ public sealed record PpoOptions : OptimizerOptions
     public bool WhitenAdvantages { get; init; } = true;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => Ppo.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => Ppo.Objective(rollout, this);
 
     /// <inheritdoc />
     internal override bool NeedsValueHead => true;

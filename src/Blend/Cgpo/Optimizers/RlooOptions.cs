@@ -8,7 +8,7 @@ public sealed record RlooOptions : OptimizerOptions
     public double Beta { get; init; } = 0.05;
 
     /// <inheritdoc />
-    internal override PolicyLoss Objective(RolloutBatch batch) => Rloo.Objective(batch, this);
+    internal override Func<RolloutBatch, PolicyLoss> Objective(RolloutBatch rollout) => Rloo.Objective(rollout, this);
 
     /// <inheritdoc />
     public override string Name => "rloo";
@@ -21,5 +21,6 @@ public sealed record RlooOptions : OptimizerOptions
     {
         base.Validate(task);
         RequireNonNegative(task, nameof(Beta), Beta);
+        RequireOneEpoch(task);
     }
 }

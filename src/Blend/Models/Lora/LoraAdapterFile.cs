@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Blend.Models;
+using static TorchSharp.torch;
+
+namespace Blend;
+
+/// <summary>
+/// PEFT's adapter folder: <c>adapter_config.json</c> (a <c>LoraConfig</c>) and <c>adapter_model.safetensors</c>, whose tensor
+/// names are the PEFT model's state-dict keys with the adapter name removed: <c>base_model.model.</c> + the module's path in
+/// the transformers model + <c>.lora_A.weight</c> (A [r, in]) or <c>.lora_B.weight</c> (B [out, r]); the modules PEFT saves
+/// whole (<c>modules_to_save</c>: a sequence classifier's <c>score</c> head) as <c>base_model.model.score.weight</c>.
+/// </summary>
+internal static class LoraAdapterFile
+{
+    public const string ConfigFile = "adapter_config.json";
+    public const string WeightsFile = "adapter_model.safetensors";
+    const string Prefix = "base_model.model.";
+    const string ScoreModule = "score";
+
+    public static void Save(LoraAdapter adapter, string dir, string? baseModel)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        var o = adapter.Options;
+        var config = adapter.Policy.Config;
+        bool reward = config.RewardHead;
+        var json = new JsonObject
+        {
+            ["peft_type"] = "LORA",
+            ["task_type"] = reward ? "SEQ_CLS" : "CAUSAL_LM",
+            ["r"] = o.Rank,
+            ["lora_alpha"] = o.Alpha,
+            ["lora_dropout"] = o.Dropout,
+            ["target_modules"] = new JsonArray(o.TargetModules!.Select(t => (JsonNode)t).ToArray()),
+            ["base_model_name_or_path"] = baseModel,
+            ["bias"] = "none",
+            ["fan_in_fan_out"] = adapter.Layers.Any(l => l.FanInFanOut),
+            ["modules_to_save"] = reward ? new JsonArray(ScoreModule) : null,
+            ["inference_mode"] = true,
+            ["init_lora_weights"] = true,
+            ["use_rslora"] = false,
+            ["use_dora"] = false,
+            ["rank_pattern"] = new JsonObject(),
+            ["alpha_pattern"] = new JsonObject(),
+            ["layers_to_transform"] = null,
+            ["layers_pattern"] = null,
+            ["revision"] = null,
+        };
+        var tensors = new List<NamedTensor>();
+        foreach (var layer in adapter.Layers)
+        {
+            var path = Prefix + adapter.ModulePath(layer);
+            tensors.Add(new NamedTensor(path + ".lora_A.weight", layer.A.Weight));
+            tensors.Add(new NamedTensor(path + ".lora_B.weight", layer.B.Weight));
+        }
+        if (reward)
+            foreach (var (name, p) in adapter.Policy.Model.named_parameters().Where(p => p.name.StartsWith("reward_head.", StringComparison.Ordinal)))
+                tensors.Add(new NamedTensor(Prefix + CheckpointNames.FileName(config, name), p));
+        CheckpointFolder.Write(dir, "lora-adapter", tmp =>
+        {
+            AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Safetensors.Write(Path.Combine(tmp, WeightsFile), tensors, [new("format", "pt"), new("producer", "blend")]);
+        });
+    }
+
+    public static LoraAdapter Load(Policy policy, string dir)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        var configPath = Path.Combine(dir, ConfigFile);
+        var weightsPath = Path.Combine(dir, WeightsFile);
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"LoraAdapter.Load: '{configPath}' does not exist (not a PEFT adapter folder).", configPath);
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"LoraAdapter.Load: '{weightsPath}' does not exist (Blend reads PEFT adapters in safetensors).", weightsPath);
+        var options = ReadConfig(configPath);
+        LoraAdapter adapter;
+        try { adapter = LoraAdapter.Attach(policy, options); }
+        catch (ArgumentException e) { throw new FormatException($"{configPath}: {e.Message}", e); }
+        using var file = SafetensorsFile.Open(weightsPath);
+        var expected = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var layer in adapter.Layers)
+        {
+            var path = Prefix + adapter.ModulePath(layer);
+            expected[path + ".lora_A.weight"] = layer.A.Weight;
+            expected[path + ".lora_B.weight"] = layer.B.Weight;
+        }
+        if (policy.Config.RewardHead)
+            foreach (var (name, p) in policy.Model.named_parameters().Where(p => p.name.StartsWith("reward_head.", StringComparison.Ordinal)))
+                expected[Prefix + CheckpointNames.FileName(policy.Config, name)] = p;
+        foreach (var name in file.Names)
+            if (!expected.ContainsKey(name))
+                throw new FormatException($"{weightsPath}: unexpected tensor '{name}' (the adapter's config targets {string.Join(", ", options.TargetModules!)} of a {policy.Config.Architecture} model).");
+        using var noGrad = no_grad();
+        foreach (var (name, target) in expected)
+        {
+            if (!file.Contains(name))
+            {
+                if (name.StartsWith(Prefix + ScoreModule + ".", StringComparison.Ordinal)) continue;   // a causal-LM adapter on a reward model keeps the model's head
+                throw new FormatException($"{weightsPath}: missing tensor '{name}' (expected [{string.Join(",", target.shape)}]).");
+            }
+            var e = file.Entry(name);
+            if (!e.Shape.SequenceEqual(target.shape))
+                throw new FormatException($"{weightsPath}: tensor '{name}' has shape [{string.Join(",", e.Shape)}] but the base model needs [{string.Join(",", target.shape)}] (r {options.Rank}).");
+            if (e.DType is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
+                throw new FormatException($"{weightsPath}: tensor '{name}' has dtype {Safetensors.DTypeName(e.DType)}, not a weight dtype (F32, F16 or BF16).");
+            file.ReadInto(name, target);
+            if (!target.isfinite().all().item<bool>()) throw new FormatException($"{weightsPath}: tensor '{name}' holds NaN or infinite values.");
+        }
+        return adapter;
+    }
+
+    /// <summary>The <see cref="LoraOptions"/> of a PEFT <c>adapter_config.json</c>; a PEFT option Blend does not implement is an error naming it.</summary>
+    internal static LoraOptions ReadConfig(string path)
+    {
+        JsonObject root;
+        try { root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: expected a JSON object."); }
+        catch (JsonException e) { throw new FormatException($"{path}: not valid JSON ({e.Message}).", e); }
+        string? Text(string field) => root[field] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => throw new FormatException($"{path}: field '{field}' must be a string."),
+        };
+        double Number(string field, double fallback) => root[field] switch
+        {
+            null => fallback,
+            JsonValue v when v.TryGetValue<double>(out var d) => d,
+            _ => throw new FormatException($"{path}: field '{field}' must be a number."),
+        };
+        bool Flag(string field) => root[field] switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            _ => throw new FormatException($"{path}: field '{field}' must be true or false."),
+        };
+        if (Text("peft_type") is var type && type != "LORA")
+            throw new FormatException($"{path}: field 'peft_type' is {(type is null ? "missing" : $"'{type}'")}; Blend reads LORA adapters.");
+        if (Text("task_type") is { } task && task is not ("CAUSAL_LM" or "SEQ_CLS"))
+            throw new FormatException($"{path}: field 'task_type' is '{task}'; Blend reads CAUSAL_LM and SEQ_CLS adapters.");
+        if ((Text("bias") ?? "none") != "none") throw new FormatException($"{path}: field 'bias' is '{Text("bias")}'; Blend reads adapters with bias 'none'.");
+        if (Flag("use_dora")) throw new FormatException($"{path}: field 'use_dora' is true; Blend does not implement DoRA.");
+        if (Flag("use_rslora")) throw new FormatException($"{path}: field 'use_rslora' is true; Blend scales by α/r, not α/√r.");
+        foreach (var field in new[] { "rank_pattern", "alpha_pattern" })
+            if (root[field] is JsonObject o && o.Count > 0) throw new FormatException($"{path}: field '{field}' is not empty; Blend uses one r and one α for every module.");
+        foreach (var field in new[] { "layers_to_transform", "layers_pattern" })
+            if (root[field] is not null) throw new FormatException($"{path}: field '{field}' is set; Blend adapts every layer a target name matches.");
+        if (root["modules_to_save"] is JsonArray save && save.Any(m => m?.GetValue<string>() is not ScoreModule and not "classifier"))
+            throw new FormatException($"{path}: field 'modules_to_save' lists {save.ToJsonString()}; Blend restores only a reward model's 'score' head.");
+        var targets = root["target_modules"] switch
+        {
+            JsonArray a => a.Select((n, i) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new FormatException($"{path}: target_modules[{i}] is not a module name.")).ToList(),
+            JsonValue v when v.TryGetValue<string>(out var s) => throw new FormatException($"{path}: field 'target_modules' is the pattern '{s}'; Blend reads a list of module names."),
+            null => throw new FormatException($"{path}: field 'target_modules' is missing."),
+            _ => throw new FormatException($"{path}: field 'target_modules' must be a list of module names."),
+        };
+        double r = Number("r", 8);
+        if (r != Math.Floor(r) || r < 1 || r > int.MaxValue) throw new FormatException($"{path}: field 'r' must be a positive integer (is {r.ToString(CultureInfo.InvariantCulture)}).");
+        try
+        {
+            return new LoraOptions { Rank = (int)r, Alpha = Number("lora_alpha", 8), Dropout = Number("lora_dropout", 0), TargetModules = targets }.Validate();
+        }
+        catch (ArgumentException e) { throw new FormatException($"{path}: {e.Message}", e); }
+    }
+}

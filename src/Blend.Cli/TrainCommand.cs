@@ -17,6 +17,9 @@ internal static class TrainCommand
     static readonly JsonSerializerOptions Indented = CommandLog.Indented;
     static readonly JsonSerializerOptions Line = CommandLog.Compact;
 
+    /// <summary>Metrics may be NaN (a clip fraction without a clipped ratio, k3 for offline pairs): written as "NaN", as the checkpoint does.</summary>
+    static readonly JsonSerializerOptions Numbers = new(CommandLog.Compact) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static Command Create()
     {
         var recipe = new Option<string>("--recipe") { Description = "The recipe to train.", Required = true };
@@ -96,8 +99,8 @@ internal static class TrainCommand
             ["seed"] = recipe.Seed,
             ["steps"] = result.Steps,
             ["seconds"] = Math.Round(result.Seconds, 2),
-            ["metrics"] = JsonSerializer.SerializeToNode(result.Metrics),
-            ["evaluation"] = result.Evaluation is null ? null : JsonSerializer.SerializeToNode(result.Evaluation.Tasks),
+            ["metrics"] = JsonSerializer.SerializeToNode(result.Metrics, Numbers),
+            ["evaluation"] = result.Evaluation is null ? null : JsonSerializer.SerializeToNode(result.Evaluation.Tasks, Numbers),
         };
         AtomicFile.WriteAllText(Path.Combine(recipe.Output, "metrics.json"), metrics.ToJsonString(Indented));
         ReportFile.Write(reportPath!, Report(recipe, result));
@@ -151,7 +154,7 @@ internal static class TrainCommand
             CommandProgress.Run(output, json, "CGPO steps", steps * Math.Max(1, tasks), train,
                 m => m.Step * Math.Max(1, tasks),
                 m => string.Create(CultureInfo.InvariantCulture, $"step {m.Step}/{steps} {m.Task}: reward {m.Reward:0.000}, pass {m.PassRate:0.00}"),
-                m => json ? JsonSerializer.SerializeToNode(m)!.ToJsonString(Line)
+                m => json ? JsonSerializer.SerializeToNode(m, Numbers)!.ToJsonString(Numbers)
                     : string.Create(CultureInfo.InvariantCulture, $"   step {m.Step}/{steps} {m.Task,-12} reward {m.Reward:0.000}  calibrated {m.CalibratedReward:0.000}  pass {m.PassRate:0.00}  KL {m.Kl:0.000}"));
     }
 }

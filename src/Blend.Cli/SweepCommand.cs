@@ -8,8 +8,9 @@ using Blend.Interactive;
 namespace Blend.Cli;
 
 /// <summary>
-/// <c>blend sweep --recipe R</c> (or <c>--experts A,B --prompts FILE --objectives a,b</c>): rewarded soups over a λ grid.
-/// Each soup θ(λ) = Σ λᵢ θᵢ of the expert checkpoints is evaluated on the recipe's held-out prompts with every reward
+/// <c>blend sweep --recipe R</c> (or <c>--experts A,B --prompts FILE --objectives a,b</c>): rewarded soups over a λ grid, or
+/// (<c>--method ties|slerp|…</c>) over another merge method's parameter (density, t) with the experts evaluated alone beside
+/// them. Each soup of the expert checkpoints is evaluated on the recipe's held-out prompts with every reward
 /// component of its tasks as an objective; writes the Pareto front and its hypervolume (<c>sweep.json</c>), one line per
 /// soup (<c>points.jsonl</c>) and the HTML report, each atomically. Every input is checked before the first merge.
 /// </summary>
@@ -23,6 +24,10 @@ internal static class SweepCommand
         public string? Prompts { get; init; }
         public IReadOnlyList<string>? Objectives { get; init; }
         public int? Lambdas { get; init; }
+        public string? Method { get; init; }
+        public string? Base { get; init; }
+        public double? From { get; init; }
+        public double? To { get; init; }
         public int? SamplesPerPrompt { get; init; }
         public int? EvalPrompts { get; init; }
         public int? MaxNewTokens { get; init; }
@@ -32,6 +37,28 @@ internal static class SweepCommand
         public string? Report { get; init; }
         public bool Force { get; init; }
     }
+
+    /// <summary>A merge method <c>blend sweep --method</c> can sweep, with the parameter it varies and its default range.</summary>
+    internal sealed record AxisKind(string Method, string Parameter, double From, double To, Func<double, MergeMethod> Create)
+    {
+        public bool NeedsBase => Create(Math.Clamp(0.5, Math.Min(From, To), Math.Max(From, To))).NeedsBase;
+    }
+
+    /// <summary>The methods a sweep can take as its axis (linear: the λ grid).</summary>
+    internal static readonly IReadOnlyList<AxisKind> Axes =
+    [
+        new("slerp", "t", 0, 1, _ => Merge.Slerp()),
+        new("ties", "density", 0.1, 1, d => Merge.Ties(density: d)),
+        new("dare_ties", "density", 0.1, 1, d => Merge.DareTies(density: d)),
+        new("dare_linear", "density", 0.1, 1, d => Merge.DareLinear(density: d)),
+        new("breadcrumbs", "density", 0.1, 1, d => Merge.Breadcrumbs(density: d)),
+        new("breadcrumbs_ties", "density", 0.1, 1, d => Merge.BreadcrumbsTies(density: d)),
+        new("della", "density", 0.1, 1, d => Merge.Della(density: d)),
+        new("della_linear", "density", 0.1, 1, d => Merge.DellaLinear(density: d)),
+    ];
+
+    /// <summary>Every method name <c>--method</c> and <c>sweep.method</c> accept.</summary>
+    internal static IReadOnlyList<string> Methods { get; } = ["linear", .. Axes.Select(a => a.Method)];
 
     /// <summary>A checked sweep, ready to run.</summary>
     sealed record Plan(Soup Soup, int SamplesPerPrompt, PromptSet Prompts, string? Start, string Name, string Output, string? ReportPath);
@@ -43,7 +70,11 @@ internal static class SweepCommand
         var experts = new Option<string?>("--experts") { Description = "Comma-separated expert checkpoint folders, in λ order (overrides the recipe's sweep.experts)." };
         var prompts = new Option<string?>("--prompts") { Description = "Without a recipe: the JSONL evaluation prompts." };
         var objectives = new Option<string?>("--objectives") { Description = "Without a recipe: comma-separated reward types with default options (e.g. brevity,detail)." };
-        var lambdas = new Option<int?>("--lambdas") { Description = "λ grid points for two experts (default 11); simplex steps per edge for more." };
+        var lambdas = new Option<int?>("--lambdas") { Description = "λ grid points for two experts (default 11); simplex steps per edge for more; with --method other than linear, the number of parameter values." };
+        var method = new Option<string?>("--method") { Description = "The merge whose parameter is the sweep's axis: " + string.Join(", ", Methods) + " (default linear: the λ grid; slerp: t; the others: density, at equal weights)." };
+        var baseModel = new Option<string?>("--base") { Description = "θ₀ of the task-vector methods (ties, dare_*, breadcrumbs*, della*; default: the recipe's model)." };
+        var from = new Option<double?>("--from") { Description = "First value of the method's parameter (default 0 for t, 0.1 for density)." };
+        var to = new Option<double?>("--to") { Description = "Last value of the method's parameter (default 1)." };
         var samples = new Option<int?>("--samples-per-prompt") { Description = "Responses per prompt and soup (default 2)." };
         var evalPrompts = new Option<int?>("--eval-prompts") { Description = "Evaluation prompts per task (default 24)." };
         var maxNew = new Option<int?>("--max-new-tokens") { Description = "Most new tokens per response (default: the recipe's budget, else 32)." };
@@ -54,19 +85,19 @@ internal static class SweepCommand
         var force = new Option<bool>("--force") { Description = "Replace the results of an earlier sweep in the output folder." };
         var cmd = new Command("sweep", "Rewarded soups: interpolate expert checkpoints over a λ grid, evaluate every soup on the objectives, write the Pareto front, hypervolume and an HTML report.")
         {
-            recipe, experts, prompts, objectives, lambdas, samples, evalPrompts, maxNew, seed, outDir, json, report, force,
+            recipe, experts, prompts, objectives, lambdas, method, baseModel, from, to, samples, evalPrompts, maxNew, seed, outDir, json, report, force,
         };
-        cmd.SetAction(r => Run(new Request
+        cmd.SetAction((r, cancel) => Task.FromResult(Run(new Request
         {
             Recipe = r.GetValue(recipe), Experts = List(r.GetValue(experts)), Prompts = r.GetValue(prompts), Objectives = List(r.GetValue(objectives)),
-            Lambdas = r.GetValue(lambdas), SamplesPerPrompt = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
+            Lambdas = r.GetValue(lambdas), Method = r.GetValue(method), Base = r.GetValue(baseModel), From = r.GetValue(from), To = r.GetValue(to), SamplesPerPrompt = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
             Seed = r.GetValue(seed), Out = r.GetValue(outDir), Json = r.GetValue(json), Report = r.GetValue(report), Force = r.GetValue(force),
-        }, r.InvocationConfiguration.Output));
+        }, r.InvocationConfiguration.Output, cancel)));
         return cmd;
     }
 
     /// <summary>Checks every input, sweeps, writes; returns the exit code. Bad input throws <see cref="UsageException"/>/<see cref="RecipeException"/> before any work.</summary>
-    internal static int Run(Request request, TextWriter output)
+    internal static int Run(Request request, TextWriter output, CancellationToken cancel = default)
     {
         using var builder = request.Recipe is null ? null : new RecipeBuilder(RecipeReader.Read(request.Recipe));
         var plan = builder is null ? FromFlags(request) : FromRecipe(builder, request);
@@ -77,14 +108,28 @@ internal static class SweepCommand
         var soup = plan.Soup;
         var log = new CommandLog(output, request.Json);
         log.Phase(string.Create(CultureInfo.InvariantCulture,
-            $"sweep '{plan.Name}': {soup.LambdaSet!.Count} soups of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {plan.SamplesPerPrompt} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
+            $"sweep '{plan.Name}': {(soup.Axis is { } axis ? $"{axis.Values.Count} {soup.MergeMethod.Name} soups over {axis.Parameter} (and each expert alone)" : $"{soup.LambdaSet!.Count} soups")} of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {plan.SamplesPerPrompt} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
         IReadOnlyList<double>? start = null;
+        int done = 0;
         if (plan.Start is not null)
         {
             using var policy = Policy.Load(plan.Start);
             start = soup.Score(policy, plan.Prompts);
         }
-        var sweep = soup.Sweep(plan.Prompts);
+        int total = soup.Axis is { } along ? along.Values.Count + soup.ExpertNames.Count : soup.LambdaSet!.Count;
+        SoupSweep sweep;
+        try
+        {
+            sweep = CommandProgress.Run<SoupSweep, SoupPoint>(output, request.Json, "soups", total,
+                progress => soup.Cancellation(cancel).Sweep(plan.Prompts, new CommandProgress.Reporter<SoupPoint>(p => { done++; progress.Report(p); })), _ => done,
+                p => $"soup {done}/{total} {p.Label}",
+                p => request.Json ? new JsonObject { ["progress"] = done, ["of"] = total, ["soup"] = p.Label }.ToJsonString(CommandLog.Compact)
+                    : string.Create(CultureInfo.InvariantCulture, $"   soup {done}/{total} {p.Label}: {string.Join("  ", soup.Objectives.Select((o, k) => $"{o.Name} {p.Rewards[k]:0.0000}"))}"));
+        }
+        catch (OperationCanceledException e)
+        {
+            return CommandProgress.Interrupted(output, e, $"Nothing was written to {plan.Output}.");
+        }
 
         var front = sweep.Front.Indices.ToHashSet();
         var points = sweep.Points.Select(p => PointJson(sweep, p, front.Contains(p.Index))).ToList();
@@ -93,12 +138,15 @@ internal static class SweepCommand
         {
             ["name"] = plan.Name,
             ["method"] = sweep.Method,
+            ["parameter"] = sweep.Parameter,
             ["experts"] = new JsonArray([.. sweep.Experts.Select(e => (JsonNode)e)]),
             ["objectives"] = new JsonArray([.. sweep.Objectives.Select(o => (JsonNode)o)]),
             ["prompts"] = sweep.Prompts,
             ["samples_per_prompt"] = sweep.SamplesPerPrompt,
             ["seed"] = sweep.Seed,
             ["hypervolume"] = sweep.Hypervolume,
+            ["experts_hypervolume"] = double.IsNaN(sweep.ExpertsHypervolume) ? null : sweep.ExpertsHypervolume,
+            ["expert_points"] = new JsonArray([.. sweep.ExpertPoints.Select(p => (JsonNode)PointJson(sweep, p, false))]),
             ["reference"] = new JsonArray([.. sweep.HypervolumeReference.Select(r => (JsonNode)r)]),
             ["front"] = new JsonArray([.. sweep.Front.Indices.Select(i => (JsonNode)i)]),
             ["points"] = new JsonArray([.. points]),
@@ -116,11 +164,14 @@ internal static class SweepCommand
         }
         else
         {
-            output.WriteLine($"{"λ",-16}{string.Concat(sweep.Objectives.Select(o => $"{o,14}"))}  front");
+            output.WriteLine($"{sweep.Parameter ?? "λ",-16}{string.Concat(sweep.Objectives.Select(o => $"{o,14}"))}  front");
             foreach (var p in sweep.Points)
-                output.WriteLine($"{p.LambdaText,-16}{string.Concat(p.Rewards.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}  {(front.Contains(p.Index) ? "*" : "")}");
+                output.WriteLine($"{(p.Setting is double v ? v.ToString("0.###", CultureInfo.InvariantCulture) : p.LambdaText),-16}{string.Concat(p.Rewards.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}  {(front.Contains(p.Index) ? "*" : "")}");
+            if (sweep.Parameter is not null)
+                foreach (var (p, e) in sweep.ExpertPoints.Zip(sweep.Experts))
+                    output.WriteLine($"{e,-16}{string.Concat(p.Rewards.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}");
             if (start is not null) output.WriteLine($"{"start",-16}{string.Concat(start.Select(r => r.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(14)))}");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Front.Count} of {sweep.Points.Count} soups on the Pareto front; hypervolume {sweep.Hypervolume:0.0000} above ({string.Join(", ", sweep.HypervolumeReference.Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)))})"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Front.Count} of {sweep.Points.Count} soups on the Pareto front; hypervolume {sweep.Hypervolume:0.0000}{(double.IsNaN(sweep.ExpertsHypervolume) ? "" : $" (the experts alone {sweep.ExpertsHypervolume:0.0000})")} above ({string.Join(", ", sweep.HypervolumeReference.Select(r => r.ToString("0.####", CultureInfo.InvariantCulture)))})"));
             output.WriteLine($"wrote {sweepFile}, {Path.Combine(plan.Output, "points.jsonl")}{(plan.ReportPath is null ? "" : ", " + plan.ReportPath)}");
         }
         return ExitCodes.Ok;
@@ -152,6 +203,8 @@ internal static class SweepCommand
         var samples = request.SamplesPerPrompt ?? settings?.Int("samples_per_prompt") ?? 2;
         var soup = Soup(experts, names, request.Lambdas ?? settings?.Int("lambdas") ?? 11, samples,
             request.MaxNewTokens ?? recipe.Budget.Int("max_new_tokens") ?? 32, request.Seed ?? recipe.Seed).ObjectivesFrom(mixture);
+        var baseDir = request.Base ?? (settings?.String("base") is { } b ? recipe.Resolve(b) : (model.String("checkpoint") ?? model.String("hf")) is { } m ? recipe.Resolve(m) : null);
+        soup = Along(soup, request.Method ?? settings?.String("method"), baseDir, request.From ?? settings?.Number("from"), request.To ?? settings?.Number("to"), request.Lambdas ?? settings?.Int("lambdas") ?? 11);
         return Check(new Plan(soup, samples, prompts, start, recipe.Name, Output(request.Out ?? Path.Combine(recipe.Output, "sweep")), null), request);
     }
 
@@ -170,7 +223,8 @@ internal static class SweepCommand
             if (all.Responses[i] is { } r) gold.TryAdd(all[i].Text, r);
         var context = new RewardContext(new Dictionary<string, IJudge>(), s => gold.GetValueOrDefault(s.Prompt) ?? s.Reference ?? "", _ => throw new ArgumentException("needs a checkpoint"));
         var samples = request.SamplesPerPrompt ?? 2;
-        var soup = Soup(request.Experts, null, request.Lambdas ?? 11, samples, request.MaxNewTokens ?? 32, request.Seed ?? 0);
+        var soup = Along(Soup(request.Experts, null, request.Lambdas ?? 11, samples, request.MaxNewTokens ?? 32, request.Seed ?? 0),
+            request.Method, request.Base, request.From, request.To, request.Lambdas ?? 11);
         foreach (var type in types)
         {
             var kind = RewardCatalog.Find(type) ?? throw new UsageException($"--objectives: unknown reward '{type}'{DidYouMean.Hint(type, RewardCatalog.All.Select(k => k.Variant.Type))} (known: {string.Join(", ", RewardCatalog.All.Select(k => k.Variant.Type))})");
@@ -201,6 +255,28 @@ internal static class SweepCommand
             .SamplesPerPrompt(samples).WithSeed(seed).Generation(new GenerationOptions { MaxNewTokens = maxNewTokens });
     }
 
+    /// <summary>The soup with the method's axis (none for linear: the λ grid stays), its values from <paramref name="from"/> to <paramref name="to"/> and θ₀ when the method needs one.</summary>
+    static Soup Along(Soup soup, string? method, string? baseDir, double? from, double? to, int points)
+    {
+        if (method is null or "linear")
+        {
+            if (from is not null || to is not null) throw new UsageException("--from/--to set the range of a method's parameter; add --method (e.g. ties) or leave them out for the λ grid");
+            return soup;
+        }
+        var kind = Axes.FirstOrDefault(a => a.Method == method)
+            ?? throw new UsageException($"--method: unknown method '{method}'{DidYouMean.Hint(method, Methods)} (known: {string.Join(", ", Methods)})");
+        if (kind.Method == "slerp" && soup.ExpertNames.Count != 2) throw new UsageException($"--method slerp interpolates exactly two experts, got {soup.ExpertNames.Count}");
+        double a = from ?? kind.From, b = to ?? kind.To;
+        if (kind.Parameter == "density" && (a <= 0 || a > 1 || b <= 0 || b > 1)) throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--from/--to: {kind.Method}'s density must be in (0, 1], got {a} to {b}"));
+        var values = SweepAxis.Steps(a, b, points);
+        var axis = kind.Method == "slerp" ? SweepAxis.Of("t", values, kind.Create, t => [1 - t, t]) : SweepAxis.Of(kind.Parameter, values, kind.Create);
+        soup = soup.Method(kind.Create(values[0])).Along(axis);
+        if (!kind.NeedsBase) return soup;
+        if (baseDir is null) throw new UsageException($"--method {kind.Method} merges task vectors θᵢ − θ₀; give the shared start with --base DIR");
+        if (!Directory.Exists(baseDir)) throw new UsageException($"--base: folder '{baseDir}' does not exist");
+        return soup.Base(baseDir);
+    }
+
     static Plan Check(Plan plan, Request request)
     {
         if (plan.Prompts.Count == 0) throw new UsageException("the sweep has no evaluation prompts (the recipe's tasks have no prompt files)");
@@ -218,15 +294,17 @@ internal static class SweepCommand
     {
         ["index"] = p.Index,
         ["lambda"] = new JsonArray([.. p.Lambda.Select(l => (JsonNode)l)]),
+        ["setting"] = p.Setting,
         ["rewards"] = Rewards(sweep.Objectives, p.Rewards),
         ["pareto"] = onFront,
     };
 
     static HtmlReport Report(SoupSweep sweep, IReadOnlyList<double>? start, string name)
     {
-        var experts = sweep.Points.Where(p => p.Lambda.Count(l => l == 1) == 1).Select(p => p.Index).ToHashSet();
-        var lead = string.Create(CultureInfo.InvariantCulture,
-            $"Measured {sweep.Points.Count} soups of {string.Join(" and ", sweep.Experts)} on {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples: {sweep.Front.Count} are Pareto-optimal ({sweep.Front.Indices.Count(i => !experts.Contains(i))} strictly between the experts), hypervolume {sweep.Hypervolume:0.0000}.");
+        var experts = sweep.Parameter is null ? sweep.ExpertPoints.Select(p => p.Index).ToHashSet() : [];
+        var lead = sweep.Parameter is null
+            ? FormattableString.Invariant($"Measured {sweep.Points.Count} soups of {string.Join(" and ", sweep.Experts)} on {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples: {sweep.Front.Count} are Pareto-optimal ({sweep.Front.Indices.Count(i => !experts.Contains(i))} strictly between the experts), hypervolume {sweep.Hypervolume:0.0000}.")
+            : FormattableString.Invariant($"Measured {sweep.Points.Count} {sweep.Method} soups of {string.Join(" and ", sweep.Experts)} over {sweep.Parameter} on {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples: {sweep.Front.Count} are Pareto-optimal, hypervolume {sweep.Hypervolume:0.0000} against {sweep.ExpertsHypervolume:0.0000} for the experts alone.");
         var report = new HtmlReport($"blend sweep: {name}").Add("Rewarded soups", SoupHtml.Sweep(sweep, start: start, startName: "start (the recipe's model)"), lead);
         if (start is not null)
             report.AddText("Start", "The recipe's model, the shared start of the experts, evaluated like the soups:\n"

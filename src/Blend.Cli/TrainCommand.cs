@@ -17,6 +17,9 @@ internal static class TrainCommand
     static readonly JsonSerializerOptions Indented = CommandLog.Indented;
     static readonly JsonSerializerOptions Line = CommandLog.Compact;
 
+    /// <summary>Metrics may be NaN (a clip fraction without a clipped ratio, k3 for offline pairs): written as "NaN", as the checkpoint does.</summary>
+    static readonly JsonSerializerOptions Numbers = new(CommandLog.Compact) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static Command Create()
     {
         var recipe = new Option<string>("--recipe") { Description = "The recipe to train.", Required = true };
@@ -57,7 +60,7 @@ internal static class TrainCommand
             if (builder.Sft() is var (options, train, eval))
             {
                 log.Phase($"SFT: {options.Steps} steps on {train.Count} examples");
-                var sft = Sft.Train(policy, train, eval, options with { Cancellation = cancel }, new Progress<SftStep>(s => log.Sft(s, options.Steps)));
+                var sft = Sft.Train(policy, train, eval, options with { Cancellation = cancel }, new CommandProgress.Reporter<SftStep>(s => log.Sft(s, options.Steps)));
                 if (LoraAdapter.Of(policy) is { } sftAdapter)
                 {
                     sftAdapter.Save(Path.Combine(recipe.Output, "sft-adapter"));
@@ -81,8 +84,7 @@ internal static class TrainCommand
         }
         catch (OperationCanceledException e)
         {
-            output.WriteLine($"interrupted: {e.Message} Continue with: blend train --recipe {recipePath} --resume{(outDir is null ? "" : " --out " + outDir)}");
-            return ExitCodes.Interrupted;
+            return CommandProgress.Interrupted(output, e, $"Continue with: blend train --recipe {recipePath} --resume{(outDir is null ? "" : " --out " + outDir)}");
         }
         if (LoraAdapter.Of(result.Policy) is { } adapter)
         {
@@ -97,8 +99,8 @@ internal static class TrainCommand
             ["seed"] = recipe.Seed,
             ["steps"] = result.Steps,
             ["seconds"] = Math.Round(result.Seconds, 2),
-            ["metrics"] = JsonSerializer.SerializeToNode(result.Metrics),
-            ["evaluation"] = result.Evaluation is null ? null : JsonSerializer.SerializeToNode(result.Evaluation.Tasks),
+            ["metrics"] = JsonSerializer.SerializeToNode(result.Metrics, Numbers),
+            ["evaluation"] = result.Evaluation is null ? null : JsonSerializer.SerializeToNode(result.Evaluation.Tasks, Numbers),
         };
         AtomicFile.WriteAllText(Path.Combine(recipe.Output, "metrics.json"), metrics.ToJsonString(Indented));
         ReportFile.Write(reportPath!, Report(recipe, result));
@@ -131,18 +133,11 @@ internal static class TrainCommand
         return copy;
     }
 
-    static IProgress<StepMetrics> Combine(IProgress<StepMetrics> a, IProgress<StepMetrics>? b) => b is null ? a : new Progress<StepMetrics>(m => { a.Report(m); b.Report(m); });
-
-    sealed class Progress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+    static IProgress<StepMetrics> Combine(IProgress<StepMetrics> a, IProgress<StepMetrics>? b) => b is null ? a : new CommandProgress.Reporter<StepMetrics>(m => { a.Report(m); b.Report(m); });
 
     /// <summary>Human output (Spectre.Console progress on a terminal, plain lines otherwise) or JSON lines.</summary>
     sealed class Log(TextWriter output, bool json)
     {
-        readonly bool _live = !json && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-
         public void Phase(string text)
         {
             if (json) output.WriteLine(new JsonObject { ["phase"] = text }.ToJsonString(Line));
@@ -155,27 +150,11 @@ internal static class TrainCommand
             else if (s.EvalLoss is double e || s.Step == steps) output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   sft step {s.Step}/{steps}: loss {s.Loss:0.000}{(s.EvalLoss is double v ? $", held-out {v:0.000}" : "")}"));
         }
 
-        public CgpoResult Training(int steps, int tasks, Func<IProgress<StepMetrics>, CgpoResult> train)
-        {
-            if (_live)
-            {
-                CgpoResult? result = null;
-                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
-                {
-                    var bar = ctx.AddTask("CGPO steps", maxValue: steps * Math.Max(1, tasks));
-                    result = train(new Progress<StepMetrics>(m =>
-                    {
-                        bar.Value = Math.Min(bar.MaxValue, m.Step * Math.Max(1, tasks));
-                        bar.Description = string.Create(CultureInfo.InvariantCulture, $"step {m.Step}/{steps} {m.Task}: reward {m.Reward:0.000}, pass {m.PassRate:0.00}");
-                    }));
-                });
-                return result!;
-            }
-            return train(new Progress<StepMetrics>(m =>
-            {
-                if (json) output.WriteLine(JsonSerializer.SerializeToNode(m)!.ToJsonString(Line));
-                else output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   step {m.Step}/{steps} {m.Task,-12} reward {m.Reward:0.000}  calibrated {m.CalibratedReward:0.000}  pass {m.PassRate:0.00}  KL {m.Kl:0.000}"));
-            }));
-        }
+        public CgpoResult Training(int steps, int tasks, Func<IProgress<StepMetrics>, CgpoResult> train) =>
+            CommandProgress.Run(output, json, "CGPO steps", steps * Math.Max(1, tasks), train,
+                m => m.Step * Math.Max(1, tasks),
+                m => string.Create(CultureInfo.InvariantCulture, $"step {m.Step}/{steps} {m.Task}: reward {m.Reward:0.000}, pass {m.PassRate:0.00}"),
+                m => json ? JsonSerializer.SerializeToNode(m, Numbers)!.ToJsonString(Numbers)
+                    : string.Create(CultureInfo.InvariantCulture, $"   step {m.Step}/{steps} {m.Task,-12} reward {m.Reward:0.000}  calibrated {m.CalibratedReward:0.000}  pass {m.PassRate:0.00}  KL {m.Kl:0.000}"));
     }
 }

@@ -65,9 +65,25 @@ internal sealed class RecipeBuilder : IDisposable
         return mixture;
     }
 
-    /// <summary>One task's reward mixture (its total is the task's r(s, a)).</summary>
+    /// <summary>One task's reward mixture (its total is the task's r(s, a)), without its training settings (<see cref="TrainingReward"/>).</summary>
     public RewardMixture TaskReward(string task) =>
         RewardComponents(task).Aggregate(RewardMixture.Create(task), (m, c) => m.Add(c.Name, c.Reward, c.Weight));
+
+    /// <summary>One task's reward mixture as training uses it: with the task's <c>reward_mixture</c> normalization, clipping and aggregation.</summary>
+    public RewardMixture TrainingReward(string task)
+    {
+        var mixture = TaskReward(task);
+        if (Task(task).Child("reward_mixture") is not { } settings) return mixture;
+        double epsilon = settings.Number("epsilon") ?? 1e-8;
+        mixture = settings.String("normalize") switch
+        {
+            "welford" => mixture.Normalize(RewardNormalizer.Welford(epsilon)),
+            "ema" => mixture.Normalize(RewardNormalizer.Ema(settings.Number("ema_decay") ?? 0.99, epsilon)),
+            _ => mixture,
+        };
+        if (settings.Number("clip_min") is double lo && settings.Number("clip_max") is double hi) mixture = mixture.Clip(lo, hi); // checked by RecipeReader
+        return settings.String("aggregation") == "normalize-then-sum" ? mixture.Aggregation(RewardAggregation.NormalizeThenSum) : mixture;
+    }
 
     /// <summary>CGPO's calibrated reward of one task, σ(r(s, a) − r(s, ā)) with ā the prompt's gold response (the prompt file's, else the sample's reference).</summary>
     public CalibratedReward CalibratedReward(string task) => Blend.Reward.Calibrated(TaskReward(task), s => Gold(s) is { Length: > 0 } g ? g : null);
@@ -209,7 +225,7 @@ internal sealed class RecipeBuilder : IDisposable
             var prompts = Prompts(name);
             var eval = EvalPrompts(name);
             var pairs = task.String("pairs") is { } p ? PreferencePairs.Load(Recipe.Resolve(p)) : null;
-            var reward = task.Children("rewards").Count > 0 ? TaskReward(name) : null;
+            var reward = task.Children("rewards").Count > 0 ? TrainingReward(name) : null;
             run = run.Task(name, t =>
             {
                 t = t.Judges(judges).Optimizer(options).PromptsPerStep(task.Int("prompts_per_step") ?? 4).Weight(task.Number("weight") ?? 1.0)

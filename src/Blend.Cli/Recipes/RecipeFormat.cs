@@ -66,6 +66,16 @@ internal static class RecipeFormat
         new Field("lora", FieldType.Object, "Train a LoRA adapter with CGPO instead of every weight (no checkpoints or --resume then); the adapter is saved in PEFT's layout to output/adapter and the merged model to output/policy.") { Shape = Lora },
     ]);
 
+    static readonly Shape RewardMixture = new("reward mixture",
+    [
+        new Field("aggregation", FieldType.String, "How several rewards aggregate within a group of K responses to one prompt: sum-then-normalize (weighted sum; the optimizer normalizes it within the group) or normalize-then-sum (GDPO: each reward normalized within its group, then the weighted sum; GRPO then standardizes over the batch).") { Default = "sum-then-normalize", Choices = ["sum-then-normalize", "normalize-then-sum"] },
+        new Field("normalize", FieldType.String, "Running normalization of each reward, z = (r − μ)/(σ + ε), before clipping and weighting: none, welford (every score so far) or ema (moving average).") { Default = "none", Choices = ["none", "welford", "ema"] },
+        Num("epsilon", "ε of the running normalization.", 1e-8, 0, exclusive: true),
+        new Field("ema_decay", FieldType.Number, "d of normalize: ema, the weight of the past per score, in (0, 1).") { Default = 0.99, Min = 0, MinExclusive = true, Max = 0.999999 },
+        new Field("clip_min", FieldType.Number, "Lower clip of each (normalized) reward before weighting (with clip_max)."),
+        new Field("clip_max", FieldType.Number, "Upper clip of each (normalized) reward before weighting (with clip_min)."),
+    ]);
+
     static readonly Shape Task = new("task",
     [
         new Field("name", FieldType.String, "The task name; samples are routed to judges and rewards by it (math, instructions, chat, safety, …).") { Required = true },
@@ -74,6 +84,7 @@ internal static class RecipeFormat
         new Field("pairs", FieldType.File, "JSONL preference pairs (prompt, chosen, rejected) for the dpo optimizer."),
         new Field("judges", FieldType.UnionList, "The task's mixture of judges: a response is positive only when every judge passes.") { Union = JudgeCatalog.Union },
         new Field("rewards", FieldType.UnionList, "The task's reward mixture: the total is Σ weight × component.") { Union = RewardCatalog.Union },
+        new Field("reward_mixture", FieldType.Object, "How the task's rewards are normalized, clipped and aggregated in training.") { Shape = RewardMixture },
         new Field("optimizer", FieldType.Union, "The task's optimizer and its options.") { Required = true, Union = OptimizerCatalog.Union },
         Int("prompts_per_step", "Prompts sampled per step (B_l).", 4, 1),
         Int("samples_per_prompt", "Responses generated per prompt (K).", 4, 1),
@@ -95,7 +106,11 @@ internal static class RecipeFormat
     [
         new Field("experts", FieldType.FolderList, "Expert policy checkpoints fine-tuned from the recipe's model (Blend or Hugging Face folders, one architecture), in λ order.") { Required = true, Min = 2 },
         new Field("names", FieldType.StringList, "Labels of the experts (default: their folder names)."),
-        Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more.", 11, 2),
+        Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more; with a method other than linear, the number of parameter values.", 11, 2),
+        new Field("method", FieldType.String, "The merge whose parameter is the axis: linear (the λ grid), slerp (t, from expert 1 at t = 0 to expert 2 at t = 1) or a task-vector method at equal weights (density).") { Default = "linear", Choices = [.. SweepCommand.Methods] },
+        new Field("base", FieldType.Folder, "θ₀ of the task-vector methods (default: the recipe's model, the experts' shared start)."),
+        new Field("from", FieldType.Number, "First value of the method's parameter (default 0 for t, 0.1 for density)."),
+        new Field("to", FieldType.Number, "Last value of the method's parameter (default 1)."),
         Int("samples_per_prompt", "Responses sampled per evaluation prompt and soup.", 2, 1),
         Int("eval_prompts", "Evaluation prompts per task (each task's eval_prompts, else its prompts).", 24, 1),
         new Field("include_start", FieldType.Boolean, "Also evaluate the recipe's model (the shared start) and draw it on the front.") { Default = true },

@@ -313,6 +313,13 @@ internal sealed class RecipeReader
             }
             catch (ArgumentException e) { Error(r.Path, Plain(e)); }
         }
+        if (task.Child("reward_mixture") is { } mix && Clean(mix.Path + ".clip_min") && Clean(mix.Path + ".clip_max") && Clean(mix.Path + ".normalize"))
+        {
+            double? lo = mix.Number("clip_min"), hi = mix.Number("clip_max");
+            if ((lo is null) != (hi is null)) Error(mix.Path, $"task '{name}': clip_min and clip_max go together; add {(lo is null ? "clip_min" : "clip_max")}");
+            else if (lo > hi) Error(mix.Path + ".clip_min", $"task '{name}': clip_min {lo} is above clip_max {hi}");
+            if (mix.Has("ema_decay") && mix.String("normalize") != "ema") Error(mix.Path + ".ema_decay", $"task '{name}': ema_decay applies only with \"normalize\": \"ema\"");
+        }
         if (!offline && Clean(task.Path + ".rewards") && (task.Object["rewards"] as JsonArray)?.Count is null or 0) Error(task.Path, $"task '{name}': add at least one reward (\"rewards\": [{{\"type\": \"gold_overlap\"}}])");
     }
 

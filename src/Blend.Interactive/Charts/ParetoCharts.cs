@@ -28,11 +28,11 @@ public static class ParetoCharts
         string x = sweep.Objectives[0], y = sweep.Objectives[1];
         var charts = new List<GenericChart>
         {
-            Points(sweep.Points, $"soups ({sweep.Method})", SoupColor, StyleParam.MarkerSymbol.Circle, "λ=", 9),
+            Points(sweep.Points, $"soups ({sweep.Method}{(sweep.Parameter is null ? "" : " over " + sweep.Parameter)})", SoupColor, StyleParam.MarkerSymbol.Circle, null, 9),
         };
         var front = sweep.FrontPoints.OrderBy(p => p.Rewards[0]).ToList();
         charts.Add(CSharpChart.Line<double, double, string>(front.Select(p => p.Rewards[0]), front.Select(p => p.Rewards[1]), Name: "rewarded-soup front",
-            ShowMarkers: true, LineColor: Color.fromString(FrontColor), MultiText: front.Select(p => "λ=" + p.LambdaText).ToArray()));
+            ShowMarkers: true, LineColor: Color.fromString(FrontColor), MultiText: front.Select(p => p.Label).ToArray()));
         var values = sweep.Points.SelectMany(p => p.Rewards.Take(2)).ToList();
         if (morl is not null)
         {
@@ -48,12 +48,13 @@ public static class ParetoCharts
                 MarkerColor: Color.fromString(StartColor), MarkerSymbol: StyleParam.MarkerSymbol.Square), 14));
             values.AddRange(start.Take(2));
         }
-        var experts = sweep.Points.Where(p => p.Lambda.Count(l => l > 0.999) == 1).ToList();
+        var experts = sweep.ExpertPoints;
+        values.AddRange(experts.SelectMany(p => p.Rewards.Take(2)));
         if (experts.Count > 0)
             charts.Add(Layouts.MarkerSize(CSharpChart.Point<double, double, string>(experts.Select(p => p.Rewards[0]), experts.Select(p => p.Rewards[1]), Name: "experts",
                 MultiText: experts.Select(p => sweep.Experts[p.Lambda.ToList().FindIndex(l => l > 0.999)]).ToArray(),
                 MarkerColor: Color.fromString(ExpertColor), MarkerSymbol: StyleParam.MarkerSymbol.Star), 20));
-        var title = string.Create(CultureInfo.InvariantCulture, $"Pareto front: {x} vs {y} · hypervolume {sweep.Hypervolume:G4} · {sweep.Front.Count} of {sweep.Points.Count} soups non-dominated");
+        var title = string.Create(CultureInfo.InvariantCulture, $"Pareto front: {x} vs {y} · hypervolume {sweep.Hypervolume:G4}{(sweep.Parameter is null || double.IsNaN(sweep.ExpertsHypervolume) ? "" : $" (experts alone {sweep.ExpertsHypervolume:G4})")} · {sweep.Front.Count} of {sweep.Points.Count} soups non-dominated");
         bool rates = values.All(v => v >= 0 && v <= 1);
         return Layouts.Apply(CSharpChart.Combine(charts), title, x + " reward", y + " reward", yRange: rates, xRate: rates, height: 560);
     }
@@ -83,7 +84,8 @@ public static class ParetoCharts
         return Layouts.Apply(CSharpChart.Combine(charts), $"Rewards along the interpolation (λ = weight of {sweep.Experts[0]})", "λ (weight of " + sweep.Experts[0] + ")", "reward", xRate: true);
     }
 
-    static GenericChart Points(IReadOnlyList<SoupPoint> points, string name, string color, StyleParam.MarkerSymbol symbol, string lambdaLabel, int size) =>
+    // lambdaLabel: the weight's symbol before each point's λ (μ for MORL), or null for the point's own SoupPoint.Label.
+    static GenericChart Points(IReadOnlyList<SoupPoint> points, string name, string color, StyleParam.MarkerSymbol symbol, string? lambdaLabel, int size) =>
         Layouts.MarkerSize(CSharpChart.Point<double, double, string>(points.Select(p => p.Rewards[0]), points.Select(p => p.Rewards[1]), Name: name,
-            MultiText: points.Select(p => lambdaLabel + p.LambdaText).ToArray(), MarkerColor: Color.fromString(color), MarkerSymbol: symbol), size);
+            MultiText: points.Select(p => lambdaLabel is null ? p.Label : lambdaLabel + p.LambdaText).ToArray(), MarkerColor: Color.fromString(color), MarkerSymbol: symbol), size);
 }

@@ -19,7 +19,9 @@ public static class RewardHtml
             "<td class=\"num\">" + HtmlText.Num(c.Weight) + " " + HtmlText.Bar(total == 0 ? 0 : Math.Abs(c.Weight) / total, 80, Palette[i % Palette.Length]) + "</td>",
         ]);
         var extras = new List<string>();
-        if (mixture.Normalized) extras.Add("normalized (running mean/std, ε=" + HtmlText.Num(mixture.Epsilon, "0.##E0") + ")");
+        if (mixture.Normalizer is { } n)
+            extras.Add("normalized (" + (n.Method == RewardNormalization.Ema ? "moving average d=" + HtmlText.Num(n.Decay) : "running") + " mean/std, ε=" + HtmlText.Num(n.Epsilon, "0.##E0") + ")");
+        if (mixture.AggregationMode == RewardAggregation.NormalizeThenSum) extras.Add("normalize-then-sum within groups (GDPO)");
         if (mixture.ClipMin is double lo && mixture.ClipMax is double hi) extras.Add("clipped to [" + HtmlText.Num(lo) + ", " + HtmlText.Num(hi) + "]");
         return HtmlText.Block("<div><b>Reward mixture</b> <code>" + HtmlText.Encode(mixture.Name) + "</code>"
                               + (extras.Count > 0 ? " · " + HtmlText.Encode(string.Join(" · ", extras)) : "") + "</div>"

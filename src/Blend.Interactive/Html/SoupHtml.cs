@@ -16,9 +16,9 @@ public static class SoupHtml
         ArgumentNullException.ThrowIfNull(sweep);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture,
-            $"<div><b>Rewarded soup sweep</b> · {HtmlText.Encode(sweep.Method)} · experts {HtmlText.Encode(string.Join(", ", sweep.Experts))} · {sweep.Points.Count} soups · {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples · hypervolume <b>{sweep.Hypervolume:G4}</b> (reference {HtmlText.Encode(string.Join(", ", sweep.HypervolumeReference.Select(r => r.ToString("G4", CultureInfo.InvariantCulture))))}) · seed {sweep.Seed} · {sweep.Seconds:0.0} s</div>");
+            $"<div><b>Rewarded soup sweep</b> · {HtmlText.Encode(sweep.Method)}{(sweep.Parameter is null ? "" : " over " + HtmlText.Encode(sweep.Parameter))} · experts {HtmlText.Encode(string.Join(", ", sweep.Experts))} · {sweep.Points.Count} soups · {sweep.Prompts} prompts × {sweep.SamplesPerPrompt} samples · hypervolume <b>{sweep.Hypervolume:G4}</b>{(double.IsNaN(sweep.ExpertsHypervolume) ? "" : $", experts alone {sweep.ExpertsHypervolume:G4}")} (reference {HtmlText.Encode(string.Join(", ", sweep.HypervolumeReference.Select(r => r.ToString("G4", CultureInfo.InvariantCulture))))}) · seed {sweep.Seed} · {sweep.Seconds:0.0} s</div>");
         if (sweep.Objectives.Count >= 2) sb.Append(ChartHtml.Fragment(ParetoCharts.Front(sweep, morl, start, startName)));
-        sb.Append(PointTable(sweep.Points, sweep.Objectives, sweep.Front.Indices.ToHashSet(), "λ"));
+        sb.Append(PointTable(sweep.Points, sweep.Objectives, sweep.Front.Indices.ToHashSet(), sweep.Parameter is null ? "λ" : sweep.Parameter + ", λ"));
         return HtmlText.Block(sb.ToString());
     }
 
@@ -46,7 +46,7 @@ public static class SoupHtml
         ArgumentNullException.ThrowIfNull(sweep);
         var sb = new StringBuilder(sweep.ToString()).Append('\n');
         foreach (var p in sweep.FrontPoints)
-            sb.Append("  front λ=").Append(p.LambdaText.PadRight(16)).Append(' ')
+            sb.Append("  front ").Append(p.Label.PadRight(18)).Append(' ')
               .Append(string.Join("  ", sweep.Objectives.Select((o, k) => o + "=" + p.Rewards[k].ToString("0.####", CultureInfo.InvariantCulture)))).Append('\n');
         return sb.ToString().TrimEnd('\n');
     }
@@ -56,7 +56,7 @@ public static class SoupHtml
         var header = new List<string> { "#", weight }; header.AddRange(objectives); header.Add("Pareto");
         var rows = points.Select((p, i) =>
         {
-            var cells = new List<string> { HtmlText.NumCell(p.Index, "0"), "<code>" + HtmlText.Encode(p.LambdaText) + "</code>" };
+            var cells = new List<string> { HtmlText.NumCell(p.Index, "0"), "<code>" + HtmlText.Encode(p.Setting is null ? p.LambdaText : p.Label + ", " + p.LambdaText) + "</code>" };
             cells.AddRange(p.Rewards.Select(r => HtmlText.NumCell(r, "0.####")));
             cells.Add(front.Contains(i) ? "<td class=\"pass\">non-dominated</td>" : "<td class=\"muted\">dominated</td>");
             return (IReadOnlyList<string>)cells;

@@ -121,7 +121,8 @@ public sealed record Rollout
         double judgeSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var rewards = RewardModel is null ? Enumerable.Repeat(double.NaN, n).ToArray() : Rewarding.Score(Label, RewardModel, samples, RewardDeadline);
+        var grouped = RewardModel is null ? null : Rewarding.ScoreGroups(Label, RewardModel, samples, k, RewardDeadline);
+        var rewards = grouped is null ? Enumerable.Repeat(double.NaN, n).ToArray() : [.. grouped.Rewards];
         var calibrated = baselines is null ? Enumerable.Repeat(double.NaN, n).ToArray()
             : rewards.Select((r, i) => Calibration.Of(r, baselines[i / k].Reward)).ToArray();
         double rewardSeconds = clock.Elapsed.TotalSeconds;
@@ -140,7 +141,7 @@ public sealed record Rollout
         return new RolloutBatch(prompts.Count, k)
         {
             Items = prompts, Samples = samples, PromptTokens = promptTokens, ResponseTokens = responseTokens, Generations = generations,
-            Judged = judged, Rewards = rewards, Calibrated = calibrated, Baselines = baselines ?? [],
+            Judged = judged, Rewards = rewards, GroupRewards = grouped, Calibrated = calibrated, Baselines = baselines ?? [],
             Policy = policy, Reference = reference, Scorer = ScoringMode == PolicyScoring.Gradient ? Policy : null,
             Timing = new RolloutTiming(0, judgeSeconds, rewardSeconds, scoreSeconds),
             PromptIndex = [.. Enumerable.Range(0, prompts.Count)],
@@ -203,6 +204,9 @@ public sealed record RolloutBatch(int Prompts, int K)
 
     /// <summary>r(s,a) per row (NaN without a reward).</summary>
     public required double[] Rewards { get; init; }
+
+    /// <summary>The reward's grouped scores (<see cref="IRewardModel.ScoreGroups"/> with this batch's K), null without a reward: its GDPO signal when the reward aggregates normalize-then-sum.</summary>
+    public GroupedRewards? GroupRewards { get; init; }
 
     /// <summary>R_calib(s,a) = σ(r − r(ā)) per row (NaN without baselines).</summary>
     public required double[] Calibrated { get; init; }

@@ -3,47 +3,48 @@ using System.Collections.Immutable;
 namespace Blend;
 
 /// <summary>
-/// A weighted mixture of rewards with per-task routing, optional running normalization and clipping; <see cref="Evaluate"/>
-/// keeps every component's value per sample. The mixture is itself an <see cref="IRewardModel"/> (its score is the total).
+/// A weighted mixture of rewards with per-task routing, optional running normalization and clipping, and a choice of how
+/// several components aggregate within groups of responses (<see cref="RewardAggregation"/>); <see cref="Evaluate"/> keeps every
+/// component's value per sample. The mixture is itself an <see cref="IRewardModel"/> (its score is the total).
 /// </summary>
 /// <remarks>
 /// Per sample, the applicable components are the global ones (<see cref="Add(string, IRewardModel, double)"/>) plus those of the
 /// sample's task (<see cref="Task"/>). Each component's raw score r is checked (NaN/±Inf throws <see cref="RewardScoreException"/>),
-/// then normalized z = (r − μ) / (σ + ε) with running statistics (Welford, updated with the batch before use) when
-/// <see cref="Normalize"/> is on, then clipped to [min, max] when <see cref="Clip"/> is set, then multiplied by its weight.
-/// The total is the sum of the weighted values, so a breakdown always sums to its total. The builder is immutable: every call
-/// returns a new mixture (with fresh running statistics); <see cref="Evaluate"/> updates the statistics of the mixture it is called on.
+/// then normalized z = (r − μ) / (σ + ε) by the <see cref="Normalizer"/> (running statistics updated with the batch before use)
+/// when <see cref="Normalize(RewardNormalizer)"/> is on, then clipped to [min, max] when <see cref="Clip"/> is set, then
+/// multiplied by its weight. The total is the sum of the weighted values, so a breakdown always sums to its total.
+/// The mixture is immutable: every builder call returns a new mixture, and its only state is the running statistics of its
+/// explicit <see cref="Normalizer"/> (shared by the mixtures derived from it).
 /// </remarks>
 /// <example><code>
 /// var mix = RewardMixture.Create()
 ///     .Add("helpful", rm, weight: 1.0)
 ///     .Task("math", t =&gt; t.Add("correct", Reward.FromJudge(mathJudge), weight: 2.0))
-///     .Normalize().Clip(-3, 3);
+///     .Normalize().Clip(-3, 3)
+///     .Aggregation(RewardAggregation.NormalizeThenSum);   // GDPO for a group-relative optimizer
 /// RewardBreakdown b = mix.Evaluate(samples);
 /// </code></example>
 public sealed class RewardMixture : IRewardModel
 {
     readonly ImmutableList<RewardComponent> _components;
     readonly ImmutableList<string> _tasks;
-    readonly Dictionary<string, RunningStatistics> _stats = new(StringComparer.Ordinal);
-    readonly object _gate = new();
 
-    RewardMixture(string name, ImmutableList<RewardComponent> components, ImmutableList<string> tasks, bool normalize, double epsilon, double? clipMin, double? clipMax)
+    RewardMixture(string name, ImmutableList<RewardComponent> components, ImmutableList<string> tasks, RewardNormalizer? normalizer, double? clipMin, double? clipMax, RewardAggregation aggregation)
     {
         Name = name;
         _components = components;
         _tasks = tasks;
-        Normalized = normalize;
-        Epsilon = epsilon;
+        Normalizer = normalizer;
         ClipMin = clipMin;
         ClipMax = clipMax;
+        AggregationMode = aggregation;
     }
 
     /// <summary>An empty mixture named <paramref name="name"/>.</summary>
     public static RewardMixture Create(string name = "mixture")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new(name, [], [], false, 1e-8, null, null);
+        return new(name, [], [], null, null, null, RewardAggregation.SumThenNormalize);
     }
 
     /// <inheritdoc />
@@ -55,17 +56,23 @@ public sealed class RewardMixture : IRewardModel
     /// <summary>The tasks that have their own components, in the order they were added.</summary>
     public IReadOnlyList<string> Tasks => _tasks;
 
-    /// <summary>True when components are normalized with running mean/std before weighting.</summary>
-    public bool Normalized { get; }
+    /// <summary>The running normalization of each component, or null when components are not normalized.</summary>
+    public RewardNormalizer? Normalizer { get; }
 
-    /// <summary>ε of the normalization z = (r − μ)/(σ + ε) (default 1e-8).</summary>
-    public double Epsilon { get; }
+    /// <summary>True when components are normalized with running statistics before weighting.</summary>
+    public bool Normalized => Normalizer is not null;
+
+    /// <summary>ε of the normalization z = (r − μ)/(σ + ε) (1e-8 when not normalized).</summary>
+    public double Epsilon => Normalizer?.Epsilon ?? 1e-8;
 
     /// <summary>Lower clip of each (normalized) component value, or null.</summary>
     public double? ClipMin { get; }
 
     /// <summary>Upper clip of each (normalized) component value, or null.</summary>
     public double? ClipMax { get; }
+
+    /// <summary>How components aggregate within a group of responses to one prompt (default <see cref="RewardAggregation.SumThenNormalize"/>).</summary>
+    public RewardAggregation AggregationMode { get; }
 
     /// <summary>Adds a global component (applies to every task).</summary>
     /// <param name="name">Column name (unique among the components a sample gets).</param>
@@ -94,48 +101,58 @@ public sealed class RewardMixture : IRewardModel
         var existing = _components.Where(c => c.Task == task).ToImmutableList();
         var built = configure(new TaskRewards(task, existing)) ?? throw new ArgumentException($"RewardMixture.Task(\"{task}\"): the configure function returned null.");
         if (built.Components.Count == 0) throw new ArgumentException($"RewardMixture.Task(\"{task}\"): add at least one reward (t => t.Add(name, reward, weight)).");
-        var result = new RewardMixture(Name, _components.RemoveAll(c => c.Task == task), _tasks, Normalized, Epsilon, ClipMin, ClipMax);
+        var result = new RewardMixture(Name, _components.RemoveAll(c => c.Task == task), _tasks, Normalizer, ClipMin, ClipMax, AggregationMode);
         foreach (var c in built.Components) result = result.With(result.Checked(c with { Task = task }));
         return result;
     }
 
-    /// <summary>Turns on running normalization of each component: z = (r − μ)/(σ + ε), with μ, σ over every score seen so far (Welford).</summary>
+    /// <summary>Turns on running normalization of each component with a new Welford normalizer: z = (r − μ)/(σ + ε), μ, σ over every score seen so far.</summary>
     /// <param name="epsilon">ε (default 1e-8).</param>
     public RewardMixture Normalize(double epsilon = 1e-8)
     {
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Must be > 0.");
-        return new(Name, _components, _tasks, true, epsilon, ClipMin, ClipMax);
+        return Normalize(RewardNormalizer.Welford(epsilon));
     }
+
+    /// <summary>Normalizes each component with <paramref name="normalizer"/> (its statistics are this mixture's running state).</summary>
+    public RewardMixture Normalize(RewardNormalizer normalizer) =>
+        new(Name, _components, _tasks, normalizer ?? throw new ArgumentNullException(nameof(normalizer)), ClipMin, ClipMax, AggregationMode);
 
     /// <summary>Clips each component's (normalized) value to [<paramref name="min"/>, <paramref name="max"/>] before weighting.</summary>
     public RewardMixture Clip(double min, double max)
     {
         if (double.IsNaN(min) || double.IsNaN(max) || min > max) throw new ArgumentException($"RewardMixture.Clip: need min ≤ max, got [{min}, {max}].");
-        return new(Name, _components, _tasks, Normalized, Epsilon, min, max);
+        return new(Name, _components, _tasks, Normalizer, min, max, AggregationMode);
+    }
+
+    /// <summary>Chooses how components aggregate within a group of responses to one prompt (<see cref="RewardAggregation"/>).</summary>
+    public RewardMixture Aggregation(RewardAggregation aggregation)
+    {
+        if (!Enum.IsDefined(aggregation)) throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown reward aggregation.");
+        return new(Name, _components, _tasks, Normalizer, ClipMin, ClipMax, aggregation);
     }
 
     /// <summary>A copy with another name.</summary>
     public RewardMixture Named(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return new(name, _components, _tasks, Normalized, Epsilon, ClipMin, ClipMax);
+        return new(name, _components, _tasks, Normalizer, ClipMin, ClipMax, AggregationMode);
     }
 
-    /// <summary>The running statistics of each component (empty until a normalized mixture has been evaluated).</summary>
+    /// <summary>The running statistics of each component (zero until a normalized mixture has been evaluated); <see cref="Normalizer"/>'s state, per component.</summary>
     public IReadOnlyList<RewardStatistics> Statistics
     {
         get
         {
-            lock (_gate)
-                return _components.Select(c => _stats.TryGetValue(c.Key, out var s) ? s.Snapshot(c) : new RewardStatistics(c.Name, c.Task, 0, 0, 0)).ToList();
+            var state = Normalizer?.State ?? RewardNormalizerState.Empty;
+            return [.. _components.Select(c => state.Find(c.Name, c.Task) is { } m
+                ? new RewardStatistics(c.Name, c.Task, m.Count, m.Mean, Normalizer!.StandardDeviation(m))
+                : new RewardStatistics(c.Name, c.Task, 0, 0, 0))];
         }
     }
 
-    /// <summary>Forgets the running statistics.</summary>
-    public void ResetStatistics()
-    {
-        lock (_gate) _stats.Clear();
-    }
+    /// <summary>Forgets the running statistics (<see cref="Normalizer"/>'s state becomes empty).</summary>
+    public void ResetStatistics() => Normalizer?.Restore(RewardNormalizerState.Empty);
 
     /// <summary>Scores a batch and keeps every component's raw, normalized/clipped and weighted value per sample.</summary>
     /// <exception cref="InvalidOperationException">The mixture has no components; a sample's task has no component; a reward returned the wrong number of scores.</exception>
@@ -175,21 +192,12 @@ public sealed class RewardMixture : IRewardModel
             for (int j = 0; j < idx.Length; j++)
                 if (!double.IsFinite(scores[j])) throw new RewardScoreException(c.Name, idx[j], samples[idx[j]], scores[j]);
 
-            RunningStatistics? stats = null;
-            if (Normalized)
-            {
-                lock (_gate)
-                {
-                    if (!_stats.TryGetValue(c.Key, out stats)) _stats[c.Key] = stats = new RunningStatistics();
-                    foreach (var x in scores) stats.Add(x);
-                    stats = stats.Copy();
-                }
-            }
+            var normalized = Normalizer?.Normalize(c.Name, c.Task, scores);
             for (int j = 0; j < idx.Length; j++)
             {
                 int i = idx[j];
                 double r = scores[j];
-                double v = stats is null ? r : (r - stats.Mean) / (stats.StandardDeviation + Epsilon);
+                double v = normalized is null ? r : normalized[j];
                 if (ClipMin is double lo && v < lo) v = lo;
                 if (ClipMax is double hi && v > hi) v = hi;
                 raw[c.Name][i] = r;
@@ -205,16 +213,55 @@ public sealed class RewardMixture : IRewardModel
     /// <inheritdoc />
     public IReadOnlyList<double> Score(IReadOnlyList<Sample> samples) => Evaluate(samples).Total;
 
+    /// <summary>
+    /// Scores a prompt-major batch of groups of K responses (<see cref="IRewardModel.ScoreGroups"/>): the totals, and under
+    /// <see cref="RewardAggregation.NormalizeThenSum"/> the GDPO signal Σ_k w_k z_k with each component's value z-scored within
+    /// its group (<see cref="RewardAggregation"/> states the rule). The running statistics advance once, as with <see cref="Score"/>.
+    /// </summary>
+    /// <param name="samples">B·K samples, prompt-major (rows i·K … i·K+K−1 answer prompt i).</param>
+    /// <param name="samplesPerPrompt">K.</param>
+    /// <exception cref="ArgumentException">The rows are not whole groups of K, or a group mixes tasks.</exception>
+    public GroupedRewards ScoreGroups(IReadOnlyList<Sample> samples, int samplesPerPrompt)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        int k = samplesPerPrompt;
+        if (k < 1 || samples.Count % k != 0)
+            throw new ArgumentException($"RewardMixture '{Name}': {samples.Count} samples are not whole groups of K = {k} responses per prompt.", nameof(samplesPerPrompt));
+        var breakdown = Evaluate(samples);
+        if (AggregationMode == RewardAggregation.SumThenNormalize) return new GroupedRewards(breakdown.Total, null);
+
+        var signal = new double[samples.Count];
+        for (int g = 0; g < samples.Count; g += k)
+            for (int i = g + 1; i < g + k; i++)
+                if (samples[i].Task != samples[g].Task)
+                    throw new ArgumentException($"RewardMixture '{Name}': rows {g} and {i} of one group of K = {k} have tasks '{samples[g].Task}' and '{samples[i].Task}'; a group is the responses to one prompt.", nameof(samples));
+        foreach (var column in breakdown.Components)
+        {
+            for (int g = 0; g < samples.Count; g += k)
+            {
+                if (column.Value[g] is null) continue;
+                var z = GroupNormalization.WithinGroups([.. Enumerable.Range(g, k).Select(i => column.Value[i]!.Value)], k);
+                double weight = WeightOf(column.Name, samples[g].Task);
+                for (int j = 0; j < k; j++) signal[g + j] += weight * z[j];
+            }
+        }
+        return new GroupedRewards(breakdown.Total, signal);
+    }
+
+    /// <summary>The weight of the component named <paramref name="name"/> that applies to <paramref name="task"/>.</summary>
+    double WeightOf(string name, string task) => _components.First(c => c.Name == name && (c.Task is null || c.Task == task)).Weight;
+
     /// <inheritdoc />
     public override string ToString()
     {
         var parts = _components.Select(c => $"{(c.Task is null ? "" : c.Task + ":")}{c.Name}×{c.Weight:G4}");
-        var extra = (Normalized ? ", normalized" : "") + (ClipMin is not null || ClipMax is not null ? $", clip [{ClipMin}, {ClipMax}]" : "");
+        var extra = (Normalized ? ", normalized" : "") + (ClipMin is not null || ClipMax is not null ? $", clip [{ClipMin}, {ClipMax}]" : "")
+            + (AggregationMode == RewardAggregation.NormalizeThenSum ? ", normalize-then-sum" : "");
         return $"RewardMixture {Name}: {string.Join(" + ", parts)}{extra}";
     }
 
     RewardMixture With(RewardComponent c) =>
-        new(Name, _components.Add(c), c.Task is null || _tasks.Contains(c.Task) ? _tasks : _tasks.Add(c.Task), Normalized, Epsilon, ClipMin, ClipMax);
+        new(Name, _components.Add(c), c.Task is null || _tasks.Contains(c.Task) ? _tasks : _tasks.Add(c.Task), Normalizer, ClipMin, ClipMax, AggregationMode);
 
     RewardComponent Checked(RewardComponent c)
     {
@@ -230,26 +277,6 @@ public sealed class RewardMixture : IRewardModel
         }
         return c;
     }
-
-    sealed class RunningStatistics
-    {
-        double _m2;
-        public int Count { get; private set; }
-        public double Mean { get; private set; }
-        public double StandardDeviation => Count > 0 ? Math.Sqrt(_m2 / Count) : 0.0;
-
-        public void Add(double x)
-        {
-            Count++;
-            double delta = x - Mean;
-            Mean += delta / Count;
-            _m2 += delta * (x - Mean);
-        }
-
-        public RunningStatistics Copy() => new() { Count = Count, Mean = Mean, _m2 = _m2 };
-
-        public RewardStatistics Snapshot(RewardComponent c) => new(c.Name, c.Task, Count, Mean, StandardDeviation);
-    }
 }
 
 /// <summary>One component of a <see cref="RewardMixture"/>.</summary>
@@ -257,10 +284,7 @@ public sealed class RewardMixture : IRewardModel
 /// <param name="Reward">The reward.</param>
 /// <param name="Weight">Its weight in the total.</param>
 /// <param name="Task">The task it is routed to, or null for every task.</param>
-public sealed record RewardComponent(string Name, IRewardModel Reward, double Weight, string? Task)
-{
-    internal string Key => (Task ?? "*") + "\u0001" + Name;
-}
+public sealed record RewardComponent(string Name, IRewardModel Reward, double Weight, string? Task);
 
 /// <summary>Builder for the components of one task inside <see cref="RewardMixture.Task"/>.</summary>
 public sealed class TaskRewards

@@ -34,6 +34,12 @@ public sealed record Soup
     /// <summary>The objectives, in order.</summary>
     public IReadOnlyList<SoupObjective> Objectives { get; private init; } = [];
 
+    /// <summary>The merge parameter a sweep varies instead of λ (<see cref="Along"/>), or null for a λ sweep.</summary>
+    public SweepAxis? Axis { get; private init; }
+
+    /// <summary>λ of an <see cref="Axis"/> sweep whose axis does not set λ (default: equal weights 1/N).</summary>
+    public IReadOnlyList<double>? AxisLambdas { get; private init; }
+
     /// <summary>The base model θ₀ for task-vector merges (a policy or checkpoint folder), when set.</summary>
     internal SoupExpert? BaseModel { get; init; }
 
@@ -45,6 +51,9 @@ public sealed record Soup
 
     /// <summary>The per-batch deadline of every objective's reward call (default 10 minutes; see <see cref="Timeouts(TimeSpan)"/>).</summary>
     public TimeSpan RewardTimeout { get; private init; } = Deadline.DefaultPerBatch;
+
+    /// <summary>Stops a <see cref="Sweep"/> before its next soup when cancelled (default: none; see <see cref="Cancellation"/>).</summary>
+    public CancellationToken Stop { get; private init; }
 
     /// <summary>The evaluation seed: the same sampling noise for every λ (default 0).</summary>
     public int Seed { get; private init; }
@@ -101,6 +110,20 @@ public sealed record Soup
     /// <summary>Sets the λ vectors a sweep evaluates.</summary>
     public Soup Lambdas(LambdaSet lambdas) => this with { LambdaSet = lambdas ?? throw new ArgumentNullException(nameof(lambdas)) };
 
+    /// <summary>
+    /// Sweeps a merge method's parameter instead of λ (<see cref="SweepAxis"/>): one soup per value, merged with the axis'
+    /// method at <paramref name="lambdas"/> (when the axis sets no λ of its own; default equal weights), plus every expert alone.
+    /// </summary>
+    /// <param name="axis">The parameter and its values, e.g. <c>SweepAxis.Of("density", …, d =&gt; Merge.Ties(density: d))</c>.</param>
+    /// <param name="lambdas">The fixed λ, one entry per expert (none: 1/N each).</param>
+    public Soup Along(SweepAxis axis, params double[] lambdas)
+    {
+        ArgumentNullException.ThrowIfNull(axis);
+        ArgumentNullException.ThrowIfNull(lambdas);
+        if (lambdas.Length != 0 && lambdas.Length != Experts.Count) throw new ArgumentException($"Soup.Along: {lambdas.Length} lambdas for {Experts.Count} experts.");
+        return this with { Axis = axis, AxisLambdas = lambdas.Length == 0 ? null : [.. lambdas] };
+    }
+
     /// <summary>Adds an objective: a named reward whose mean over the evaluation samples is maximised.</summary>
     public Soup Objective(string name, IRewardModel reward)
     {
@@ -144,6 +167,9 @@ public sealed record Soup
         return this with { SampleCount = samples };
     }
 
+    /// <summary>Lets <paramref name="token"/> stop a sweep: it finishes the soup in progress and throws <see cref="OperationCanceledException"/> (nothing is returned).</summary>
+    public Soup Cancellation(CancellationToken token) => this with { Stop = token };
+
     /// <summary>Sets the evaluation seed (default 0).</summary>
     public Soup WithSeed(int seed) => this with { Seed = seed };
 
@@ -166,11 +192,11 @@ public sealed record Soup
     public Policy Mix(params double[] lambdas)
     {
         ArgumentNullException.ThrowIfNull(lambdas);
-        using var open = OpenInputs();
+        using var open = OpenInputs([MergeMethod]);
         var target = open.NewTarget();
         try
         {
-            open.Method.Into(WeightSet.FromPolicy(target, "soup"), open.Sets, lambdas);
+            open.Resolve(MergeMethod).Into(WeightSet.FromPolicy(target, "soup"), open.Sets, lambdas);
             return target;
         }
         catch
@@ -190,51 +216,80 @@ public sealed record Soup
     }
 
     /// <summary>
-    /// Merges and evaluates every λ of <see cref="Lambdas"/> on <paramref name="prompts"/> (one target model, merged in
-    /// place for each λ) and returns the frame, the Pareto front and its hypervolume.
+    /// Merges and evaluates every λ of <see cref="Lambdas"/> (or every value of <see cref="Axis"/>) on <paramref name="prompts"/>
+    /// (one target model, merged in place for each soup) and returns the frame, the Pareto front and its hypervolume.
     /// </summary>
+    /// <param name="prompts">The evaluation prompts.</param>
+    /// <param name="progress">Receives every evaluated soup (and, in an axis sweep, every expert alone), in order, when given.</param>
     /// <exception cref="InvalidOperationException">No objectives, or λ vectors of the wrong length; the message names the missing part.</exception>
-    public SoupSweep Sweep(PromptSet prompts)
+    /// <exception cref="OperationCanceledException"><see cref="Cancellation"/>'s token was cancelled (checked before each soup).</exception>
+    public SoupSweep Sweep(PromptSet prompts, IProgress<SoupPoint>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         if (prompts.Count == 0) throw new ArgumentException("Soup.Sweep: the prompt set is empty.");
         if (Objectives.Count == 0) throw new InvalidOperationException("Soup.Sweep: no objectives; add them with .Objective(name, reward).");
-        var lambdas = LambdaSet ?? (Experts.Count == 2 ? Lambda.Grid(11) : Lambda.Simplex(Experts.Count));
-        if (lambdas.Count == 0) throw new InvalidOperationException("Soup.Sweep: the λ set is empty.");
-        if (lambdas.ExpertCount != Experts.Count) throw new InvalidOperationException($"Soup.Sweep: λ vectors have {lambdas.ExpertCount} entries for {Experts.Count} experts.");
+        var settings = Settings();
         if (HypervolumeReference is not null && HypervolumeReference.Count != Objectives.Count) throw new InvalidOperationException($"Soup.Sweep: the reference point has {HypervolumeReference.Count} values for {Objectives.Count} objectives.");
 
         var clock = Stopwatch.StartNew();
-        using var open = OpenInputs();
-        foreach (var l in lambdas.Vectors) open.Method.Validate(open.Sets, l);
+        using var open = OpenInputs(settings.Select(x => x.Method));
+        var methods = settings.Select(x => open.Resolve(x.Method)).ToList();
+        for (int i = 0; i < settings.Count; i++) methods[i].Validate(open.Sets, settings[i].Lambda);
         using var target = open.NewTarget();
         var targetSet = WeightSet.FromPolicy(target, "soup");
         var generation = Generation();
-        var points = new List<SoupPoint>();
-        for (int i = 0; i < lambdas.Count; i++)
+        int total = settings.Count + (Axis is null ? 0 : Experts.Count), done = 0;
+        SoupPoint Evaluate(int index, MergeMethod method, IReadOnlyList<double> lambda, double? value)
         {
-            open.Method.Into(targetSet, open.Sets, lambdas.Vectors[i]);
-            var rewards = NonFinite.Guard(() => SoupEvaluation.Rewards(target, prompts, Objectives, generation, SampleCount, RewardTimeout), $"Soup.Sweep, λ = ({string.Join(", ", lambdas.Vectors[i].Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))})");
+            if (Stop.IsCancellationRequested) throw new OperationCanceledException($"Soup sweep stopped after {done} of {total} evaluations.", Stop);
+            method.Into(targetSet, open.Sets, lambda);
+            var where = value is double v ? FormattableString.Invariant($"{Axis!.Parameter} = {v:0.###}") : $"λ = ({string.Join(", ", lambda.Select(x => x.ToString("0.###", CultureInfo.InvariantCulture)))})";
+            var rewards = NonFinite.Guard(() => SoupEvaluation.Rewards(target, prompts, Objectives, generation, SampleCount, RewardTimeout), $"Soup.Sweep, {where}");
             double? nll = LossTexts is null ? null : SoupEvaluation.Nll(target, LossTexts);
-            points.Add(new SoupPoint(i, lambdas.Vectors[i], rewards) { Nll = nll });
+            var point = new SoupPoint(index, lambda, rewards) { Nll = nll, Parameter = value is null ? null : Axis!.Parameter, Setting = value };
+            done++;
+            progress?.Report(point);
+            return point;
         }
+        var points = settings.Select((x, i) => Evaluate(i, methods[i], x.Lambda, x.Value)).ToList();
+        // An axis sweep's soups are not the experts at its ends in general: evaluate each expert alone (λ one-hot, linear: bit for bit).
+        var experts = Axis is null ? points.Where(p => p.Lambda.Count(l => l > 0.999) == 1).ToList()
+            : [.. Enumerable.Range(0, Experts.Count).Select(e => Evaluate(e, Merge.Linear(), [.. Enumerable.Range(0, Experts.Count).Select(j => j == e ? 1.0 : 0.0)], null))];
         var values = points.Select(p => p.Rewards).ToList();
         var front = ParetoFront.Of(values);
-        var reference = HypervolumeReference ?? DefaultReference(values);
+        var reference = HypervolumeReference ?? DefaultReference([.. values, .. experts.Select(p => p.Rewards)]);
         return new SoupSweep
         {
             Experts = ExpertNames,
             Objectives = Objectives.Select(o => o.Name).ToList(),
-            Method = open.Method.Name,
+            Method = Axis is null ? MergeMethod.Name : methods[0].Name,
+            Parameter = Axis?.Parameter,
             Points = points,
             Front = front,
             HypervolumeReference = reference,
             Hypervolume = front.Hypervolume(reference),
+            ExpertPoints = experts,
+            ExpertsHypervolume = experts.Count == 0 ? double.NaN : ParetoFront.Of([.. experts.Select(p => p.Rewards)]).Hypervolume(reference),
             Prompts = prompts.Count,
             SamplesPerPrompt = SampleCount,
             Seed = Seed,
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>The soups a sweep evaluates: (method, λ, axis value) per point.</summary>
+    List<(MergeMethod Method, IReadOnlyList<double> Lambda, double? Value)> Settings()
+    {
+        if (Axis is { } axis)
+        {
+            var fixedLambdas = AxisLambdas ?? [.. Enumerable.Repeat(1.0 / Experts.Count, Experts.Count)];
+            if (fixedLambdas.Count != Experts.Count) throw new InvalidOperationException($"Soup.Sweep: λ has {fixedLambdas.Count} entries for {Experts.Count} experts.");
+            return [.. axis.Values.Select(v => (axis.MethodAt(v), axis.LambdaAt(v, fixedLambdas), (double?)v))];
+        }
+        var lambdas = LambdaSet ?? (Experts.Count == 2 ? Lambda.Grid(11) : Lambda.Simplex(Experts.Count));
+        if (lambdas.Count == 0) throw new InvalidOperationException("Soup.Sweep: the λ set is empty.");
+        if (lambdas.ExpertCount != Experts.Count) throw new InvalidOperationException($"Soup.Sweep: λ vectors have {lambdas.ExpertCount} entries for {Experts.Count} experts.");
+        return [.. lambdas.Vectors.Select(l => (MergeMethod, l, (double?)null))];
     }
 
     /// <summary>
@@ -304,22 +359,22 @@ public sealed record Soup
         return r;
     }
 
-    OpenSoup OpenInputs()
+    /// <summary>Opens the experts, and θ₀ when one of <paramref name="methods"/> needs it and has none of its own.</summary>
+    OpenSoup OpenInputs(IEnumerable<MergeMethod> methods)
     {
-        SoupCompatibility.Check(Experts, MergeMethod.NeedsBase && MergeMethod.Base is null ? BaseModel : null, TokenizersMayDiffer, ConfigsMayDiffer);
-        var method = MergeMethod;
+        var needing = methods.FirstOrDefault(m => m.NeedsBase && m.Base is null);
+        SoupCompatibility.Check(Experts, needing is null ? null : BaseModel, TokenizersMayDiffer, ConfigsMayDiffer);
         var sets = new List<WeightSet>();
         WeightSet? baseSet = null;
         try
         {
             foreach (var e in Experts) sets.Add(e.Open());
-            if (method.NeedsBase && method.Base is null)
+            if (needing is not null)
             {
-                if (BaseModel is null) throw new InvalidOperationException($"Soup: the {method.Name} merge needs a base model θ₀; call .Base(sftPolicy) or pass it to the Merge factory.");
+                if (BaseModel is null) throw new InvalidOperationException($"Soup: the {needing.Name} merge needs a base model θ₀; call .Base(sftPolicy) or pass it to the Merge factory.");
                 baseSet = BaseModel.Open();
-                method = method.WithBase(baseSet);
             }
-            return new OpenSoup(this, method, sets, baseSet);
+            return new OpenSoup(this, sets, baseSet);
         }
         catch
         {
@@ -329,10 +384,12 @@ public sealed record Soup
         }
     }
 
-    sealed class OpenSoup(Soup soup, MergeMethod method, List<WeightSet> sets, WeightSet? baseSet) : IDisposable
+    sealed class OpenSoup(Soup soup, List<WeightSet> sets, WeightSet? baseSet) : IDisposable
     {
-        public MergeMethod Method => method;
         public IReadOnlyList<WeightSet> Sets => sets;
+
+        /// <summary>The method with the soup's θ₀ when it needs one and has none.</summary>
+        public MergeMethod Resolve(MergeMethod method) => method.NeedsBase && method.Base is null && baseSet is not null ? method.WithBase(baseSet) : method;
 
         /// <summary>A policy with the first expert's architecture and codec to merge into.</summary>
         public Policy NewTarget() => soup.Experts[0].NewTarget();

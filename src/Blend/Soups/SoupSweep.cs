@@ -17,6 +17,24 @@ public sealed record SoupSweep
     /// <summary>The merge method's name (<c>linear</c> for rewarded soups).</summary>
     public required string Method { get; init; }
 
+    /// <summary>The merge parameter the sweep varied (<see cref="Soup.Along"/>), or null when it varied λ.</summary>
+    public string? Parameter { get; init; }
+
+    /// <summary>
+    /// The experts, each evaluated alone: evaluated apart from <see cref="Points"/> in an axis sweep; in a λ sweep (unless
+    /// set), the points whose λ is a vertex.
+    /// </summary>
+    public IReadOnlyList<SoupPoint> ExpertPoints
+    {
+        get => _expertPoints ?? (Parameter is null ? [.. Points.Where(p => p.Lambda.Count(l => l > 0.999) == 1)] : []);
+        init => _expertPoints = value;
+    }
+
+    readonly IReadOnlyList<SoupPoint>? _expertPoints;
+
+    /// <summary>Hypervolume of the experts alone above <see cref="HypervolumeReference"/> (NaN when none were evaluated): what the soups' front adds is <see cref="Hypervolume"/> minus it.</summary>
+    public double ExpertsHypervolume { get; init; } = double.NaN;
+
     /// <summary>Every evaluated soup, in sweep order.</summary>
     public required IReadOnlyList<SoupPoint> Points { get; init; }
 
@@ -46,16 +64,17 @@ public sealed record SoupSweep
 
     /// <summary>
     /// One row per soup: <c>lambda_0</c> … <c>lambda_{N−1}</c>, one column per objective, <c>nll</c> when loss texts were
-    /// given, and <c>pareto</c> (1 for non-dominated soups).
+    /// given, the axis parameter when the sweep had one (<see cref="Parameter"/>), and <c>pareto</c> (1 for non-dominated soups).
     /// </summary>
-    public Frame<int, string> Frame => SoupFrames.Of(Experts.Count, Objectives, Points, Front);
+    public Frame<int, string> Frame => SoupFrames.Of(Experts.Count, Objectives, Points, Front,
+        Parameter is null ? null : [new(Parameter, [.. Points.Select(p => p.Setting ?? double.NaN)])]);
 
     /// <summary>The non-dominated soups.</summary>
     public IReadOnlyList<SoupPoint> FrontPoints => Front.Indices.Select(i => Points[i]).ToList();
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"SoupSweep({Method}, {Points.Count} soups of {Experts.Count} experts, {Front.Count} non-dominated, HV {Hypervolume:G4} vs ({string.Join(", ", HypervolumeReference.Select(r => r.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}))";
+        $"SoupSweep({Method}{(Parameter is null ? "" : " over " + Parameter)}, {Points.Count} soups of {Experts.Count} experts, {Front.Count} non-dominated, HV {Hypervolume:G4}{(double.IsNaN(ExpertsHypervolume) ? "" : $" (experts alone {ExpertsHypervolume:G4})")} vs ({string.Join(", ", HypervolumeReference.Select(r => r.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)))}))";
 }
 
 /// <summary>Builds Deedle frames for soup results.</summary>

@@ -189,6 +189,38 @@ public sealed class RecipeTests : IDisposable
     }
 
     [Fact]
+    public void Reward_mixture_settings_reach_the_training_reward()
+    {
+        var recipe = Write("m.json", $$$"""
+            {"name": "m", "model": {"tiny": {}}, "tasks": [{"name": "chat", "prompts": "{{{Data("chat.train.jsonl")}}}",
+              "rewards": [{"type": "brevity"}, {"type": "friendliness", "weight": 0.5}], "optimizer": {"type": "grpo"},
+              "reward_mixture": {"aggregation": "normalize-then-sum", "normalize": "ema", "ema_decay": 0.9, "epsilon": 1e-6, "clip_min": -3, "clip_max": 3}}]}
+            """);
+        using var b = new RecipeBuilder(RecipeReader.Read(recipe));
+        var mix = b.TrainingReward("chat");
+        Assert.Equal(RewardAggregation.NormalizeThenSum, mix.AggregationMode);
+        Assert.Equal((RewardNormalization.Ema, 0.9, 1e-6), (mix.Normalizer!.Method, mix.Normalizer.Decay, mix.Normalizer.Epsilon));
+        Assert.Equal((-3.0, 3.0), (mix.ClipMin, mix.ClipMax));
+        Assert.Equal(new[] { 1.0, 0.5 }, mix.Components.Select(c => c.Weight));
+        // Without the object the training reward is the plain weighted sum, as before.
+        Assert.Null(b.TaskReward("chat").Normalizer);
+    }
+
+    [Fact]
+    public void Reward_mixture_problems_name_their_field()
+    {
+        var recipe = Write("mb.json", $$$"""
+            {"name": "m", "model": {"tiny": {}}, "tasks": [{"name": "chat", "prompts": "{{{Data("chat.train.jsonl")}}}",
+              "rewards": [{"type": "brevity"}], "optimizer": {"type": "grpo"},
+              "reward_mixture": {"aggregation": "normalise-then-sum", "clip_min": -1, "ema_decay": 0.5}}]}
+            """);
+        var errors = RecipeReader.Check(recipe).Errors;
+        Assert.Contains(errors, e => e.Path == "$.tasks[0].reward_mixture.aggregation" && e.Message.Contains("normalize-then-sum", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Path == "$.tasks[0].reward_mixture" && e.Message.Contains("add clip_max", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Path == "$.tasks[0].reward_mixture.ema_decay");
+    }
+
+    [Fact]
     public void Grpo_variants_multi_epoch_updates_and_the_schedule_are_recipe_fields()
     {
         var recipe = Write("g.json", $$$"""

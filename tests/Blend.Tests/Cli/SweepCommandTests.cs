@@ -124,6 +124,10 @@ public sealed class SweepCommandTests(SweepFixture fx) : IClassFixture<SweepFixt
         Refused("--lambdas must be at least 2", "--recipe", fx.Recipe, "--lambdas", "1");
         Refused("--prompts and --objectives are for sweeps without a recipe", "--recipe", fx.Recipe, "--objectives", "brevity");
         Refused("does not end in .html", "--recipe", fx.Recipe, "--report", Path.Combine(fx.Dir, "r.pdf"));
+        Refused("unknown method 'tie'; did you mean 'ties'?", "--recipe", fx.Recipe, "--method", "tie");
+        Refused("density must be in (0, 1]", "--recipe", fx.Recipe, "--method", "ties", "--from", "0");
+        Refused("give the shared start with --base DIR", "--experts", $"{fx.ExpertA},{fx.ExpertB}", "--prompts", SweepFixture.Prompts, "--objectives", "brevity", "--method", "dare_ties");
+        Refused("add --method", "--recipe", fx.Recipe, "--to", "0.5");
 
         var broken = Path.Combine(fx.Dir, "broken.json");
         File.WriteAllText(broken, File.ReadAllText(fx.Recipe).Replace("\"detail\"]", "\"detial\"]", StringComparison.Ordinal));
@@ -140,5 +144,56 @@ public sealed class SweepCommandTests(SweepFixture fx) : IClassFixture<SweepFixt
         var again = CliRun.Invoke("sweep", "--recipe", fx.Recipe, "--out", done);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("already holds a sweep; pass --force", again.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recipe_sweep_over_ties_density_and_slerp_t_reads_the_front_against_the_experts()
+    {
+        var ties = Path.Combine(fx.Dir, "ties");
+        var r = CliRun.Invoke("sweep", "--recipe", fx.Recipe, "--method", "ties", "--from", "0.5", "--to", "1", "--out", ties);
+        Assert.True(r.ExitCode == 0, r.Err);
+        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(ties, "sweep.json")))!;
+        Assert.Equal(("ties", "density"), (result["method"]!.GetValue<string>(), result["parameter"]!.GetValue<string>()));
+        // lambdas: 3 in the recipe → three densities 0.5, 0.75, 1 at equal weights; θ₀ is the recipe's model (the experts' start).
+        Assert.Equal(new[] { 0.5, 0.75, 1.0 }, result["points"]!.AsArray().Select(p => p!["setting"]!.GetValue<double>()));
+        Assert.All(result["points"]!.AsArray(), p => Assert.Equal(new[] { 0.5, 0.5 }, p!["lambda"]!.AsArray().Select(l => l!.GetValue<double>())));
+        var experts = result["expert_points"]!.AsArray();
+        Assert.Equal(2, experts.Count);
+        Assert.True(result["experts_hypervolume"]!.GetValue<double>() >= 0);
+        Assert.True(result["hypervolume"]!.GetValue<double>() >= 0);
+        // The start evaluated like the soups is expert A (saved from the same weights): the same rewards.
+        Assert.Equal(result["start"]!.ToJsonString(), experts[0]!["rewards"]!.ToJsonString());
+        Assert.Contains("for the experts alone", File.ReadAllText(Path.Combine(ties, "report.html")), StringComparison.Ordinal);
+
+        var slerp = Path.Combine(fx.Dir, "slerp");
+        Assert.Equal(0, CliRun.Invoke("sweep", "--recipe", fx.Recipe, "--method", "slerp", "--out", slerp).ExitCode);
+        var t = JsonNode.Parse(File.ReadAllText(Path.Combine(slerp, "sweep.json")))!;
+        var points = t["points"]!.AsArray();
+        Assert.Equal(new[] { 0.0, 0.5, 1.0 }, points.Select(p => p!["setting"]!.GetValue<double>()));
+        // SLERP's ends are the experts bit for bit: the same rewards as each expert evaluated alone.
+        Assert.Equal(t["expert_points"]![0]!["rewards"]!.ToJsonString(), points[0]!["rewards"]!.ToJsonString());
+        Assert.Equal(t["expert_points"]![1]!["rewards"]!.ToJsonString(), points[2]!["rewards"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Ctrl_C_stops_the_sweep_with_exit_130_and_writes_nothing_and_json_shows_progress()
+    {
+        var stopped = Path.Combine(fx.Dir, "stopped");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var output = new StringWriter();
+        int code = SweepCommand.Run(new SweepCommand.Request { Recipe = fx.Recipe, Out = stopped, Json = true }, output, cancelled.Token);
+        Assert.Equal(130, code);
+        Assert.Contains("interrupted: Soup sweep stopped after 0 of 3 evaluations.", output.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(stopped, "sweep.json")));
+        Assert.False(File.Exists(Path.Combine(stopped, "points.jsonl")));
+
+        var run = Path.Combine(fx.Dir, "progress");
+        var r = CliRun.Invoke("sweep", "--recipe", fx.Recipe, "--out", run, "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var progress = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).Where(j => j["progress"] is not null).ToList();
+        Assert.Equal(new[] { 1, 2, 3 }, progress.Select(j => j["progress"]!.GetValue<int>()));
+        Assert.All(progress, j => Assert.Equal(3, j["of"]!.GetValue<int>()));
+        Assert.Equal("λ=(1, 0)", progress[0]["soup"]!.GetValue<string>());
     }
 }

@@ -46,10 +46,10 @@ public sealed class TrainAndJudgeCommandTests : IDisposable
         var whole = Path.Combine(_dir, "whole");
         var split = Path.Combine(_dir, "split");
         Assert.Equal(0, TrainCommand.Run(recipe, false, whole, json: false, TextWriter.Null, CancellationToken.None));
-        // The run's report: a complete offline page whose charts (overview, timings, pass rates) a real browser draws.
+        // The run's report: a complete offline page whose charts a real browser draws.
         var report = Path.Combine(whole, "report.html");
         ReportAssert.Offline(File.ReadAllText(report), plotly: true);
-        Assert.Equal(3, ReportAssert.ChartsDrawn(report));
+        Assert.Equal(5, ReportAssert.ChartsDrawn(report)); // overview, pass rates, updates (clip fraction, approximate KL), timings; the page's judge pass rates
 
         using var cancel = new CancellationTokenSource();
         var log = new StringWriter();

@@ -25,6 +25,9 @@ namespace Blend;
 /// </code>
 /// G is the minibatch's number of kept responses, |o_i| its loss tokens, L_max the rollout's maximum new tokens. The clip
 /// fraction counts loss tokens whose gradient the clip cuts (ρ &gt; 1 + ε_high with Â &gt; 0, or ρ &lt; 1 − ε_low with Â &lt; 0).
+/// With a reward mixture that aggregates normalize-then-sum (GDPO, <see cref="RewardAggregation"/>), Â_i is instead the
+/// mixture's group-normalized signal standardized over the batch (Scaling and the overlong penalty then do not apply), and
+/// dynamic sampling drops the groups where that signal is constant (every component constant), not where the sum is.
 /// </remarks>
 public static class Grpo
 {
@@ -146,8 +149,10 @@ public static class Grpo
         int maxLength = r.MaxNewTokens > 0 ? r.MaxNewTokens : (int)r.PolicyScores.Mask.shape[1];
         if (o.OverlongBuffer > 0) rewards = rewards + o.OverlongPenalty * OverlongPenalty(r.Lengths(), maxLength, Math.Min(o.OverlongBuffer, maxLength));
         var grouped = r.Grouped(rewards);
-        var advantages = Advantages(grouped, o.Scaling, o.StdEpsilon).reshape(-1);
-        var informative = o.DynamicSampling ? InformativeGroups(grouped) : torch.ones(r.Prompts, dtype: ScalarType.Bool, device: rewards.device);
+        var gdpo = r.GroupRewards?.GroupNormalized is { } signal ? r.Grouped(r.AsTensor([.. signal])) : null; // RewardAggregation.NormalizeThenSum
+        var advantages = r.GroupRewards?.BatchStandardized(o.StdEpsilon) is { } standardized ? r.AsTensor(standardized)
+            : Advantages(grouped, o.Scaling, o.StdEpsilon).reshape(-1);
+        var informative = o.DynamicSampling ? InformativeGroups(gdpo ?? grouped) : torch.ones(r.Prompts, dtype: ScalarType.Bool, device: rewards.device);
         var dropped = informative.logical_not().data<bool>().ToArray();
         var kept = informative.repeat_interleave(r.K).to_type(ScalarType.Float32);
         var complete = o.MaskTruncated ? torch.tensor(r.Truncated, device: rewards.device).logical_not().to_type(ScalarType.Float32) : null;

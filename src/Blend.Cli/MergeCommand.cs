@@ -69,7 +69,7 @@ internal static class MergeCommand
         var options = new CheckpointMergeOptions
         {
             MaxShardBytes = q.MaxShardGb is double g ? (long)(g * 1e9) : new CheckpointMergeOptions().MaxShardBytes,
-            Progress = q.Json ? null : new SyncProgress(p =>
+            Progress = q.Json ? null : new SyncProgress<CheckpointMergeProgress>(p =>
             {
                 int tenth = p.Done * 10 / p.Total;
                 if (tenth > step || p.Done == p.Total)
@@ -146,11 +146,5 @@ internal static class MergeCommand
         if (q.DType is not null) y.Append("dtype: ").AppendLine(Quote(q.DType));
         if (q.Tokenizer is not null) y.Append("tokenizer_source: ").AppendLine(Quote(q.Tokenizer));
         return y.ToString();
-    }
-
-    /// <summary>Reports progress on the merging thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    sealed class SyncProgress(Action<CheckpointMergeProgress> report) : IProgress<CheckpointMergeProgress>
-    {
-        public void Report(CheckpointMergeProgress value) => report(value);
     }
 }

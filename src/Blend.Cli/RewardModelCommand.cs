@@ -115,7 +115,7 @@ internal static class RewardModelCommand
         // 4. Train (Ctrl-C stops at the next logged step; nothing is written then).
         log.Phase(string.Create(CultureInfo.InvariantCulture,
             $"reward model '{options.Name}': {options.Steps} steps on {split.Train.Count} pairs, {split.HeldOut.Count} held out{(startFolder is null ? "" : $", from {startFolder}")}"));
-        var progress = new StepLog(m =>
+        var progress = new SyncProgress<RewardTrainingMetrics>(m =>
         {
             cancel.ThrowIfCancellationRequested();
             log.Write(StepJson(m), "   " + m);
@@ -217,10 +217,5 @@ internal static class RewardModelCommand
         return new HtmlReport($"blend rm train: {result.Model.Name}")
             .Add("Reward model", RewardModelHtml.TrainingResult(result), lead)
             .AddText("Settings", $"pairs: {Path.GetFullPath(pairs)}\n{result.Options}");
-    }
-
-    sealed class StepLog(Action<RewardTrainingMetrics> report) : IProgress<RewardTrainingMetrics>
-    {
-        public void Report(RewardTrainingMetrics value) => report(value);
     }
 }

@@ -121,7 +121,7 @@ internal static class SweepCommand
         try
         {
             sweep = CommandProgress.Run<SoupSweep, SoupPoint>(output, request.Json, "soups", total,
-                progress => soup.Cancellation(cancel).Sweep(plan.Prompts, new CommandProgress.Reporter<SoupPoint>(p => { done++; progress.Report(p); })), _ => done,
+                progress => soup.Cancellation(cancel).Sweep(plan.Prompts, new SyncProgress<SoupPoint>(p => { done++; progress.Report(p); })), _ => done,
                 p => $"soup {done}/{total} {p.Label}",
                 p => request.Json ? new JsonObject { ["progress"] = done, ["of"] = total, ["soup"] = p.Label }.ToJsonString(CommandLog.Compact)
                     : string.Create(CultureInfo.InvariantCulture, $"   soup {done}/{total} {p.Label}: {string.Join("  ", soup.Objectives.Select((o, k) => $"{o.Name} {p.Rewards[k]:0.0000}"))}"));

@@ -60,7 +60,7 @@ internal static class TrainCommand
             if (builder.Sft() is var (options, train, eval))
             {
                 log.Phase($"SFT: {options.Steps} steps on {train.Count} examples");
-                var sft = Sft.Train(policy, train, eval, options with { Cancellation = cancel }, new CommandProgress.Reporter<SftStep>(s => log.Sft(s, options.Steps)));
+                var sft = Sft.Train(policy, train, eval, options with { Cancellation = cancel }, new SyncProgress<SftStep>(s => log.Sft(s, options.Steps)));
                 if (LoraAdapter.Of(policy) is { } sftAdapter)
                 {
                     sftAdapter.Save(Path.Combine(recipe.Output, "sft-adapter"));
@@ -133,7 +133,7 @@ internal static class TrainCommand
         return copy;
     }
 
-    static IProgress<StepMetrics> Combine(IProgress<StepMetrics> a, IProgress<StepMetrics>? b) => b is null ? a : new CommandProgress.Reporter<StepMetrics>(m => { a.Report(m); b.Report(m); });
+    static IProgress<StepMetrics> Combine(IProgress<StepMetrics> a, IProgress<StepMetrics>? b) => b is null ? a : new SyncProgress<StepMetrics>(m => { a.Report(m); b.Report(m); });
 
     /// <summary>Human output (Spectre.Console progress on a terminal, plain lines otherwise) or JSON lines.</summary>
     sealed class Log(TextWriter output, bool json)

@@ -42,7 +42,7 @@ internal sealed class CgpoStage : IDemoStage
         };
         var progress = context.Progress("CGPO stage (PPO then CRPG)", options.Arms.Count * options.Steps);
         var steps = new List<(string Arm, StepMetrics Step)>();
-        var relay = new Relay(x =>
+        var relay = new SyncProgress<(string Arm, StepMetrics Step)>(x =>
         {
             steps.Add(x);
             if (x.Step.Task == "chat")
@@ -144,10 +144,5 @@ internal sealed class CgpoStage : IDemoStage
         foreach (var (arm, m) in steps)
             sb.AppendLine(string.Create(Inv, $"{arm},{m.Step},{m.Task},{m.Optimizer},{m.Reward:G6},{m.CalibratedReward:G6},{m.PassRate:G6},{m.Kl:G6},{m.KlK3:G6},{m.Length:G6},{m.Entropy:G6},{m.Loss:G6},{m.GradNorm:G6},{m.GenerateSeconds + m.JudgeSeconds + m.ScoreSeconds + m.UpdateSeconds:G6}"));
         return sb.ToString();
-    }
-
-    sealed class Relay(Action<(string Arm, StepMetrics Step)> report) : IProgress<(string Arm, StepMetrics Step)>
-    {
-        public void Report((string Arm, StepMetrics Step) value) => report(value);
     }
 }

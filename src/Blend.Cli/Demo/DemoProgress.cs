@@ -55,13 +55,8 @@ internal sealed class DemoProgress
         : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
     /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously, counting one step per report.</summary>
-    public IProgress<T> Counting<T>(Func<T, string?>? detail = null) => new Sync<T>(v => Step(detail?.Invoke(v)));
+    public IProgress<T> Counting<T>(Func<T, string?>? detail = null) => new SyncProgress<T>(v => Step(detail?.Invoke(v)));
 
     /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously, reading the step number from each report.</summary>
-    public IProgress<T> At<T>(Func<T, int> step, Func<T, string?>? detail = null) => new Sync<T>(v => Report(step(v), detail?.Invoke(v)));
-
-    sealed class Sync<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+    public IProgress<T> At<T>(Func<T, int> step, Func<T, string?>? detail = null) => new SyncProgress<T>(v => Report(step(v), detail?.Invoke(v)));
 }

@@ -21,12 +21,12 @@ internal static class CommandProgress
     public static T Run<T, TItem>(TextWriter output, bool json, string title, int total, Func<IProgress<TItem>, T> work, Func<TItem, int> done, Func<TItem, string> bar, Func<TItem, string> line)
     {
         if (json || !ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
-            return work(new Reporter<TItem>(item => output.WriteLine(line(item))));
+            return work(new SyncProgress<TItem>(item => output.WriteLine(line(item))));
         T result = default!;
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
         {
             var task = ctx.AddTask(title, maxValue: Math.Max(1, total));
-            result = work(new Reporter<TItem>(item =>
+            result = work(new SyncProgress<TItem>(item =>
             {
                 task.Value = Math.Min(task.MaxValue, done(item));
                 task.Description = bar(item);
@@ -43,11 +43,5 @@ internal static class CommandProgress
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"interrupted: {stopped.Message} {next}"));
         return ExitCodes.Interrupted;
-    }
-
-    /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously, on the reporting thread.</summary>
-    internal sealed class Reporter<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

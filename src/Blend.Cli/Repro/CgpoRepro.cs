@@ -7,7 +7,7 @@ internal static class CgpoRepro
     {
         var options = settings.Smoke ? RewardHackingOptions.Smoke : new RewardHackingOptions();
         if (settings.Seeds is { } seeds) options = options with { Seeds = seeds };
-        var result = RewardHackingExperiment.Run(settings.TasksDir, options, new SyncProgress(Console.WriteLine));
+        var result = RewardHackingExperiment.Run(settings.TasksDir, options, new SyncProgress<string>(Console.WriteLine));
         settings.Write("cgpo", result.ToMarkdown(), ("points.csv", result.ToCsv()));
         return 0;
     }

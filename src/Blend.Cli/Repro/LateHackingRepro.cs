@@ -16,7 +16,7 @@ internal static class LateHackingRepro
     {
         var options = settings.Smoke ? Smoke : Options;
         if (settings.Seeds is { } seeds) options = options with { Seeds = seeds };
-        var run = RewardHackingExperiment.Run(settings.TasksDir, options, new SyncProgress(Console.WriteLine));
+        var run = RewardHackingExperiment.Run(settings.TasksDir, options, new SyncProgress<string>(Console.WriteLine));
         var result = new LateHackingResult(run);
         settings.Write("late-hacking", result.ToMarkdown(), ("points.csv", run.ToCsv()), ("true-score.svg", result.TrueScoreSvg()), ("proxy.svg", result.ProxySvg()));
         return 0;

@@ -46,15 +46,3 @@ internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, 
         }
     }
 }
-
-/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SyncProgress(Action<string> report) : IProgress<string>
-{
-    public void Report(string value) => report(value);
-}
-
-/// <summary>A typed <see cref="IProgress{T}"/> that calls back synchronously.</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -7,7 +7,7 @@ internal static class SoupsRepro
     {
         var options = settings.Smoke ? SoupsExperimentOptions.Smoke : new SoupsExperimentOptions();
         if (settings.Seeds is { } seeds) options = options with { Seeds = seeds };
-        var result = SoupsExperiment.Run(settings.TasksDir, options, new SyncProgress(Console.WriteLine));
+        var result = SoupsExperiment.Run(settings.TasksDir, options, new SyncProgress<string>(Console.WriteLine));
         settings.Write("soups", result.ToMarkdown());
         return 0;
     }

@@ -32,6 +32,26 @@ internal static class CgpoFixture
     /// <summary>Passes when the response contains no '?' character.</summary>
     public static IJudge NoQuestion { get; } = new FuncJudge("no-question", s => !s.Response.Contains('?', StringComparison.Ordinal));
 
+    /// <summary>The two-task run of the loop tests: "math" (digits reward, a length judge) and "chat" (letters reward, length and no-question judges, weight ½), 2 prompts per step, 6 new tokens, lr 1e-3.</summary>
+    public static CgpoRun TwoTasks(Blend.Policy policy, OptimizerOptions math, OptimizerOptions chat, int seed = 7) =>
+        global::Blend.Cgpo.Create(policy, seed: seed)
+            .Task("math", t => t.Prompts(MathPrompts()).Judges(Short()).Reward(Digits).Optimizer(math).PromptsPerStep(2))
+            .Task("chat", t => t.Prompts(ChatPrompts()).Judges(Short(), NoQuestion).Reward(Letters).Optimizer(chat).PromptsPerStep(2).Weight(0.5))
+            .Sampling(maxNewTokens: 6)
+            .LearningRate(1e-3);
+
+    /// <summary>An optimizer by its short name with K = 2 (CRPG with KL_max 8); any other name is online DPO.</summary>
+    public static OptimizerOptions Options(string name) => name switch
+    {
+        "crpg" => new CrpgOptions { SamplesPerPrompt = 2, KlMax = 8 },
+        "crraft" => new CrraftOptions { SamplesPerPrompt = 2 },
+        "codpo" => new CodpoOptions { SamplesPerPrompt = 2 },
+        "ppo" => new PpoOptions { SamplesPerPrompt = 2 },
+        "grpo" => new GrpoOptions { SamplesPerPrompt = 2 },
+        "rloo" => new RlooOptions { SamplesPerPrompt = 2 },
+        _ => new OnlineDpoOptions { SamplesPerPrompt = 2 },
+    };
+
     public static string TempDir() => Path.Combine(Path.GetTempPath(), "blend-cgpo-" + Guid.NewGuid().ToString("N")[..12]);
 }
 

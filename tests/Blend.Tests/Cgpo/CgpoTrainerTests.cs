@@ -5,25 +5,7 @@ namespace Blend.Tests.Cgpo;
 [Collection("Torch")]
 public class CgpoTrainerTests
 {
-    static CgpoRun TwoTasks(Blend.Policy policy, OptimizerOptions math, OptimizerOptions chat, int seed = 7) =>
-        global::Blend.Cgpo.Create(policy, seed: seed)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(math).PromptsPerStep(2))
-            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.Short(), CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(chat).PromptsPerStep(2).Weight(0.5))
-            .Sampling(maxNewTokens: 6)
-            .LearningRate(1e-3);
-
     public static TheoryData<string> Optimizers => ["crpg", "crraft", "codpo", "ppo", "grpo", "rloo", "online-dpo"];
-
-    static OptimizerOptions Options(string name) => name switch
-    {
-        "crpg" => new CrpgOptions { SamplesPerPrompt = 2, KlMax = 8 },
-        "crraft" => new CrraftOptions { SamplesPerPrompt = 2 },
-        "codpo" => new CodpoOptions { SamplesPerPrompt = 2 },
-        "ppo" => new PpoOptions { SamplesPerPrompt = 2 },
-        "grpo" => new GrpoOptions { SamplesPerPrompt = 2 },
-        "rloo" => new RlooOptions { SamplesPerPrompt = 2 },
-        _ => new OnlineDpoOptions { SamplesPerPrompt = 2 },
-    };
 
     [Theory]
     [MemberData(nameof(Optimizers))]
@@ -32,7 +14,7 @@ public class CgpoTrainerTests
         using var policy = CgpoFixture.Policy();
         var before = policy.Model.parameters().Select(p => p.detach().clone()).ToList();
         var reported = new List<StepMetrics>();
-        var result = TwoTasks(policy, Options(name), new CrpgOptions { SamplesPerPrompt = 2 }).Steps(2).Train(new SyncProgress(reported.Add));
+        var result = CgpoFixture.TwoTasks(policy, CgpoFixture.Options(name), new CrpgOptions { SamplesPerPrompt = 2 }).Steps(2).Train(new SyncProgress(reported.Add));
         Assert.Equal(4, result.Metrics.Count);
         Assert.Equal(result.Metrics, reported);
         Assert.All(result.Metrics, m => Assert.True(double.IsFinite(m.Loss) && double.IsFinite(m.Kl) && double.IsFinite(m.GradNorm), m.ToString()));
@@ -52,8 +34,8 @@ public class CgpoTrainerTests
     public void The_same_seed_gives_the_same_run()
     {
         using var policy = CgpoFixture.Policy();
-        var a = TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CodpoOptions { SamplesPerPrompt = 2 }).Steps(2).Train();
-        var b = TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CodpoOptions { SamplesPerPrompt = 2 }).Steps(2).Train();
+        var a = CgpoFixture.TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CodpoOptions { SamplesPerPrompt = 2 }).Steps(2).Train();
+        var b = CgpoFixture.TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CodpoOptions { SamplesPerPrompt = 2 }).Steps(2).Train();
         Assert.Equal(a.Metrics.Select(Numbers), b.Metrics.Select(Numbers));
     }
 
@@ -61,7 +43,7 @@ public class CgpoTrainerTests
     public void Evaluating_the_reference_against_itself_gives_equal_numbers_and_a_half_win_rate()
     {
         using var policy = CgpoFixture.Policy();
-        var run = TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CrpgOptions { SamplesPerPrompt = 2 })
+        var run = CgpoFixture.TwoTasks(policy, new CrpgOptions { SamplesPerPrompt = 2 }, new CrpgOptions { SamplesPerPrompt = 2 })
             .Task("math", t => t.EvalPrompts(CgpoFixture.MathPrompts(6, offset: 20)))
             .Task("chat", t => t.EvalPrompts(CgpoFixture.ChatPrompts(4, offset: 20)));
         var evaluation = run.Evaluate();
@@ -85,7 +67,7 @@ public class CgpoTrainerTests
     public void Builders_are_immutable_values_and_a_task_can_be_refined_by_name()
     {
         using var policy = CgpoFixture.Policy();
-        var basic = TwoTasks(policy, new CrpgOptions(), new CrpgOptions());
+        var basic = CgpoFixture.TwoTasks(policy, new CrpgOptions(), new CrpgOptions());
         var ppo = basic.Task("math", t => t.Optimizer(new PpoOptions()));
         Assert.Equal(["math", "chat"], ppo.Tasks);
         Assert.IsType<CrpgOptions>(basic.TaskList[0].Options);

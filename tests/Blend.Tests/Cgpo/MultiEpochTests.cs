@@ -6,23 +6,6 @@ namespace Blend.Tests.Cgpo;
 [Collection("Torch")]
 public class MultiEpochTests
 {
-    static CgpoRun TwoTasks(Blend.Policy policy, OptimizerOptions math, OptimizerOptions chat, int seed = 7) =>
-        global::Blend.Cgpo.Create(policy, seed: seed)
-            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(CgpoFixture.Digits).Optimizer(math).PromptsPerStep(2))
-            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.Short(), CgpoFixture.NoQuestion).Reward(CgpoFixture.Letters).Optimizer(chat).PromptsPerStep(2).Weight(0.5))
-            .Sampling(maxNewTokens: 6);
-
-    static OptimizerOptions Options(string name) => name switch
-    {
-        "crpg" => new CrpgOptions { SamplesPerPrompt = 2, KlMax = 8 },
-        "crraft" => new CrraftOptions { SamplesPerPrompt = 2 },
-        "codpo" => new CodpoOptions { SamplesPerPrompt = 2 },
-        "ppo" => new PpoOptions { SamplesPerPrompt = 2 },
-        "grpo" => new GrpoOptions { SamplesPerPrompt = 2 },
-        "rloo" => new RlooOptions { SamplesPerPrompt = 2 },
-        _ => new OnlineDpoOptions { SamplesPerPrompt = 2 },
-    };
-
     // Made by the single-update trainer of main at 4cafd00 (one rollout scored with gradient, π_old = its detached copy, one
     // AdamW step per CGPO step): optimizer, step, task, reward, KL, loss, gradient norm; seed 7, lr 1e-3, 3 steps, chat on GRPO.
     static readonly string[] SingleUpdatePath =
@@ -77,7 +60,7 @@ public class MultiEpochTests
         foreach (var group in SingleUpdatePath.Select(l => l.Split(' ')).GroupBy(f => f[0]))
         {
             using var policy = CgpoFixture.Policy();
-            var result = TwoTasks(policy, Options(group.Key), new GrpoOptions { SamplesPerPrompt = 2 }).LearningRate(1e-3).Steps(3).Train();
+            var result = CgpoFixture.TwoTasks(policy, CgpoFixture.Options(group.Key), new GrpoOptions { SamplesPerPrompt = 2 }).LearningRate(1e-3).Steps(3).Train();
             var expected = group.ToList();
             Assert.Equal(expected.Count, result.Metrics.Count);
             foreach (var (m, e) in result.Metrics.Zip(expected))
@@ -102,9 +85,9 @@ public class MultiEpochTests
             ? new PpoOptions { SamplesPerPrompt = 2, Epochs = epochs }
             : new GrpoOptions { SamplesPerPrompt = 2, Epochs = epochs };
         using var policy = CgpoFixture.Policy();
-        var one = TwoTasks(policy, With(1), new CrraftOptions { SamplesPerPrompt = 2 }).LearningRate(3e-3).Steps(3).Train().ForTask("math");
+        var one = CgpoFixture.TwoTasks(policy, With(1), new CrraftOptions { SamplesPerPrompt = 2 }).LearningRate(3e-3).Steps(3).Train().ForTask("math");
         Assert.All(one, m => Assert.Equal((1, 0.0, 0.0), (m.Updates, m.ClipFraction, m.ApproxKl)));
-        var four = TwoTasks(policy, With(4), new CrraftOptions { SamplesPerPrompt = 2 }).LearningRate(3e-3).Steps(3).Train().ForTask("math");
+        var four = CgpoFixture.TwoTasks(policy, With(4), new CrraftOptions { SamplesPerPrompt = 2 }).LearningRate(3e-3).Steps(3).Train().ForTask("math");
         Assert.All(four, m => Assert.Equal(4, m.Updates));
         Assert.All(four, m => Assert.Equal([1, 2, 3, 4], m.Epochs.Select(e => e.Epoch)));
         Assert.Contains(four, m => m.ClipFraction > 0);
@@ -117,7 +100,7 @@ public class MultiEpochTests
     public void Each_update_sums_the_tasks_with_updates_left_and_minibatches_split_the_prompts()
     {
         using var policy = CgpoFixture.Policy();
-        var result = TwoTasks(policy, new GrpoOptions { SamplesPerPrompt = 2, Epochs = 3, MiniBatches = 2 }, new CrraftOptions { SamplesPerPrompt = 2 })
+        var result = CgpoFixture.TwoTasks(policy, new GrpoOptions { SamplesPerPrompt = 2, Epochs = 3, MiniBatches = 2 }, new CrraftOptions { SamplesPerPrompt = 2 })
             .LearningRate(1e-3).Steps(2).Train();
         Assert.All(result.ForTask("math"), m => Assert.Equal((6, 3), (m.Updates, m.Epochs.Count)));
         Assert.All(result.ForTask("math"), m => Assert.All(m.Epochs, e => Assert.Equal(2, e.Updates)));
@@ -130,7 +113,7 @@ public class MultiEpochTests
     public void The_kl_early_stop_skips_the_remaining_updates_of_the_step()
     {
         using var policy = CgpoFixture.Policy();
-        var result = TwoTasks(policy, new PpoOptions { SamplesPerPrompt = 2, Epochs = 6, TargetKl = 1e-7 }, new CrraftOptions { SamplesPerPrompt = 2 })
+        var result = CgpoFixture.TwoTasks(policy, new PpoOptions { SamplesPerPrompt = 2, Epochs = 6, TargetKl = 1e-7 }, new CrraftOptions { SamplesPerPrompt = 2 })
             .LearningRate(3e-3).Steps(2).Train().ForTask("math");
         Assert.All(result, m => Assert.True(m.StoppedEarly && m.Updates is >= 1 and < 6, $"step {m.Step}: {m.Updates} updates, stopped {m.StoppedEarly}"));
     }
@@ -139,7 +122,7 @@ public class MultiEpochTests
     public void The_learning_rate_follows_the_runs_schedule()
     {
         using var policy = CgpoFixture.Policy();
-        var result = TwoTasks(policy, new GrpoOptions { SamplesPerPrompt = 2 }, new CrraftOptions { SamplesPerPrompt = 2 })
+        var result = CgpoFixture.TwoTasks(policy, new GrpoOptions { SamplesPerPrompt = 2 }, new CrraftOptions { SamplesPerPrompt = 2 })
             .LearningRate(1e-3, LearningRateSchedule.Cosine(warmupSteps: 2, minLearningRate: 1e-4)).Steps(4).Train().ForTask("math");
         // warmup 5e-4, 1e-3; then cosine over the 2 remaining steps: 1e-4 + ½·9e-4·(1 + cos(π/2)) = 5.5e-4, then 1e-4
         Close([5e-4, 1e-3, 5.5e-4, 1e-4], [.. result.Select(m => m.LearningRate)]);
@@ -149,9 +132,9 @@ public class MultiEpochTests
     public void On_policy_estimators_refuse_several_epochs_and_minibatches_must_hold_whole_prompts()
     {
         using var policy = CgpoFixture.Policy();
-        var crpg = Assert.Throws<ArgumentException>(() => TwoTasks(policy, new CrpgOptions { Epochs = 2 }, new CrraftOptions()).Steps(1).Train());
+        var crpg = Assert.Throws<ArgumentException>(() => CgpoFixture.TwoTasks(policy, new CrpgOptions { Epochs = 2 }, new CrraftOptions()).Steps(1).Train());
         Assert.Contains("Epochs must be 1", crpg.Message, StringComparison.Ordinal);
-        var split = Assert.Throws<ArgumentException>(() => TwoTasks(policy, new GrpoOptions { MiniBatches = 3 }, new CrraftOptions()).Steps(1).Train());
+        var split = Assert.Throws<ArgumentException>(() => CgpoFixture.TwoTasks(policy, new GrpoOptions { MiniBatches = 3 }, new CrraftOptions()).Steps(1).Train());
         Assert.Contains("MiniBatches (3)", split.Message, StringComparison.Ordinal);
     }
 

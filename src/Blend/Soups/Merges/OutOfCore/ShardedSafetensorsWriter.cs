@@ -144,8 +144,7 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
         long offset = 0;
         foreach (var t in _shards[shard]) header[t.Name] = Safetensors.HeaderEntry(t.Name, t.DType, t.Shape, ref offset);
         var prefix = Safetensors.Prefix(header);
-        long size = prefix.Length + _shards[shard].Sum(Bytes);
-        _file = File.OpenHandle(Path.Combine(_dir, _names[shard]), FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, size);
+        _file = File.OpenHandle(Path.Combine(_dir, _names[shard]), FileMode.CreateNew, FileAccess.Write, FileShare.None);
         RandomAccess.Write(_file, prefix, 0);
         _position = prefix.Length;
     }

@@ -11,7 +11,8 @@ namespace Blend.Benchmarks;
 /// </summary>
 /// <remarks>
 /// The checkpoints are generated once into <c>$TMPDIR/blend-merge-bench</c> (never committed) and reused. Read-bandwidth
-/// ratio = cat time / merge time (both read the same 3 × S bytes; the merge also writes S). Goals: ratio ≥ 0.7, peak RSS
+/// ratio = cat time / merge time (both read the same 3 × S bytes; the merge also writes S). A second ceiling, cat of the
+/// inputs then <c>dd</c> of S bytes from /dev/zero on the output's filesystem (with and without fsync), shows what the write costs. Goals: ratio ≥ 0.7, peak RSS
 /// ≤ 3 × the largest tensor + 200 MB. Options: <c>--layers N</c> (default 14), <c>--rounds N</c> (default 2), <c>--dir D</c>.
 /// </remarks>
 internal static class MergeSuite
@@ -32,12 +33,17 @@ internal static class MergeSuite
         long largest = Shapes(layers).Max(s => s.Shape.Aggregate(1L, (a, b) => a * b)) * 4;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"merge: 3 × {inputBytes / 3 / 1e9:F2} GB fp32 checkpoints ({Shapes(layers).Count} tensors, largest {largest / 1e6:F0} MB), linear λ = (0.2, 0.3, 0.5), {rounds} interleaved rounds"));
         var output = Path.Combine(root, "merged");
+        long outputBytes = inputBytes / 3;
         var cat = new List<double>();
+        var catWrite = new List<double>();
+        var catWriteSync = new List<double>();
         var durable = new List<(double Seconds, long PeakKb)>();
         var noSync = new List<(double Seconds, long PeakKb)>();
         for (int r = 0; r < rounds; r++)
         {
             cat.Add(Cat(inputs));
+            catWrite.Add(CatAndWrite(inputs, outputBytes, root, fsync: false));
+            catWriteSync.Add(CatAndWrite(inputs, outputBytes, root, fsync: true));
             durable.Add(MergeInChild(models, output, fsync: true));
             noSync.Add(MergeInChild(models, output, fsync: false));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {r + 1}: cat {cat[^1]:F2} s, merge {durable[^1].Seconds:F2} s (peak RSS {durable[^1].PeakKb / 1024.0:F0} MB), without fsync {noSync[^1].Seconds:F2} s (peak RSS {noSync[^1].PeakKb / 1024.0:F0} MB)"));
@@ -51,6 +57,10 @@ internal static class MergeSuite
             double best = runs.Min(m => m.Seconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-52} {best,8:F2} {inputBytes / best / 1e9,10:F2} {bestCat / best,7:F2} {runs.Max(m => m.PeakKb) / 1024.0,12:F0}"));
         }
+        void Ceiling(string name, List<double> runs) =>
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-52} {runs.Min(),8:F2} {inputBytes / runs.Min() / 1e9,10:F2} {bestCat / runs.Min(),7:F2} {"",12}"));
+        Ceiling("cat inputs + dd of the output's size (no fsync)", catWrite);
+        Ceiling("cat inputs + dd of the output's size, fsynced", catWriteSync);
         Row("CheckpointMerge.Run(Merge.Linear()), shards fsynced", durable);
         Row("the same, FlushToDisk = false", noSync);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"goals: read-bandwidth ratio ≥ 0.7; peak RSS ≤ {goalMb:F0} MB (3 × largest tensor + 200 MB)"));
@@ -94,6 +104,21 @@ internal static class MergeSuite
         using var p = Process.Start(psi)!;
         if (!p.WaitForExit(600_000)) { p.Kill(true); throw new TimeoutException("cat did not finish in 600 s"); }
         return clock.Elapsed.TotalSeconds;
+    }
+
+    // The second ceiling: read the inputs once, then write a file of the output's size on the output's filesystem.
+    static double CatAndWrite(List<string> files, long bytes, string dir, bool fsync)
+    {
+        var target = Path.Combine(dir, "dd-ceiling.bin");
+        long mb = (bytes + (1 << 20) - 1) >> 20;
+        var script = $"cat \"$@\" > /dev/null && dd if=/dev/zero of='{target}' bs=1M count={mb} status=none{(fsync ? " conv=fsync" : "")}";
+        var psi = new ProcessStartInfo("/bin/sh", ["-c", script, "cat", .. files]);
+        var clock = Stopwatch.StartNew();
+        using (var p = Process.Start(psi)!)
+            if (!p.WaitForExit(600_000)) { p.Kill(true); throw new TimeoutException("cat + dd did not finish in 600 s"); }
+        double seconds = clock.Elapsed.TotalSeconds;
+        File.Delete(target);
+        return seconds;
     }
 
     static void Generate(string dir, int layers, int seed)

@@ -1,10 +1,12 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Blend;
 
 /// <summary>Linear interpolation (rewarded soups, model soups): θ = Σᵢ λᵢ θᵢ, computed in place tensor by tensor.</summary>
 /// <remarks>
-/// The chain (<see cref="Chain"/>) runs on the target's own storage, block by block (no temporaries); inputs with λᵢ = 0 are
+/// fp32 accumulators on the CPU (fp32, fp16 and bf16 models) use <see cref="LinearKernel"/>: θ = ((λ₀x₀ + λ₁x₁) + λ₂x₂) + …
+/// in one parallel pass, each product and sum rounded to fp32; elsewhere (GPU, fp64) the chain (<see cref="Chain"/>) runs on the target's own storage, block by block (no temporaries); inputs with λᵢ = 0 are
 /// not read, so λ = (0, 1) reproduces θ₂ bit for bit. The operations are elementwise, so the result does not depend on the
 /// block size: the out-of-core merge of checkpoint folders (<see cref="CheckpointMerge"/>) gives the same bits.
 /// </remarks>
@@ -23,6 +25,11 @@ public sealed record LinearMerge : MergeMethod
     private protected override void MergeTensor(Tensor acc, TensorInputs inputs, IReadOnlyList<double> lambdas)
     {
         long n = acc.numel();
+        if (BlockElements > 0 && acc.is_contiguous() && acc.dtype == ScalarType.Float32 && acc.device_type == TorchSharp.DeviceType.CPU)
+        {
+            MergeOnCpu(acc, inputs, lambdas, n);
+            return;
+        }
         if (BlockElements > 0 && acc.is_contiguous())
         {
             MergeBlocked(acc, inputs, lambdas, n);
@@ -45,6 +52,54 @@ public sealed record LinearMerge : MergeMethod
             }
         }
         if (!started) acc.zero_();
+    }
+
+    // fp32 on the CPU: one pass over memory with LinearKernel's arithmetic (the out-of-core merge's), chunk by chunk in
+    // parallel; a chunk of the target stays in cache while each input's chunk is added to it.
+    void MergeOnCpu(Tensor acc, TensorInputs inputs, IReadOnlyList<double> lambdas, long n)
+    {
+        var used = Enumerable.Range(0, inputs.Count).Where(i => lambdas[i] != 0).ToList();
+        if (used.Count == 0)
+        {
+            acc.zero_();
+            return;
+        }
+        var flat = acc.view(-1);
+        var sources = new List<Tensor>();
+        foreach (var i in used)
+        {
+            var x = inputs.Expert(i);
+            if (x.device_type != TorchSharp.DeviceType.CPU || !LinearKernel.Supports(x.dtype)) x = x.to(ScalarType.Float32, CPU);
+            sources.Add(x.contiguous().view(-1));
+        }
+        var weights = used.Select(i => (float)lambdas[i]).ToArray();
+        var dtypes = sources.Select(s => s.dtype).ToArray();
+        int chunk = (int)Math.Clamp(BlockElements, 1024, 1L << 20) / 16;
+        // Spans address at most 2³¹ bytes: segments of 2²⁸ elements.
+        const long Segment = 1L << 28;
+        for (long start = 0; start < n; start += Segment)
+        {
+            long length = Math.Min(Segment, n - start);
+            using var dst = flat.narrow(0, start, length);
+            var xs = sources.Select(s => s.narrow(0, start, length)).ToArray();
+            int chunks = (int)((length + chunk - 1) / chunk);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, BlendRuntime.Threads) };
+            Parallel.For(0, chunks, options, () => new float[chunk], (c, _, scratch) =>
+            {
+                int from = c * chunk, len = (int)Math.Min(chunk, length - from);
+                var a = MemoryMarshal.Cast<byte, float>(dst.bytes).Slice(from, len);
+                for (int k = 0; k < xs.Length; k++)
+                {
+                    int size = LinearKernel.Size(dtypes[k]);
+                    var raw = xs[k].bytes.Slice(from * size, len * size);
+                    LinearKernel.Step(a, LinearKernel.AsFloat(raw, dtypes[k], scratch), weights[k], k == 0);
+                }
+                return scratch;
+            }, _ => { });
+            foreach (var x in xs) x.Dispose();
+        }
+        foreach (var s in sources) s.Dispose();
+        flat.Dispose();
     }
 
     // Block by block: the block of the target stays in cache while each input streams through it once. With λ ≥ 0 the

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
@@ -17,8 +19,8 @@ public sealed record CheckpointMergeOptions
     /// <summary>The folder whose tokenizer files are copied (null: the base model's, else the first model's).</summary>
     public string? TokenizerSource { get; init; }
 
-    /// <summary>Elements per block of the streamed linear merge (default 2¹⁸: one block per input and the accumulator stay in cache).</summary>
-    public long BlockElements { get; init; } = 1L << 18;
+    /// <summary>Elements per block of the streamed linear merge (default 2¹⁶: a thread's input block and accumulator stay in its L2 cache).</summary>
+    public long BlockElements { get; init; } = 1L << 16;
 
     /// <summary>True (default) to flush every shard to disk before the folder is renamed into place (durable across a power
     /// loss); false leaves that to the operating system (the rename is still atomic for a crash of the process).</summary>
@@ -49,8 +51,8 @@ public sealed record CheckpointMergeResult(string OutputDir, int Tensors, long B
 /// sibling and renamed into place.
 /// </summary>
 /// <remarks>
-/// The linear merge streams each tensor in blocks from the input files to the output file (peak: one block per input and
-/// the accumulator, never a whole tensor); every other method reads each input's whole tensor (peak: one tensor per input and the method's temporaries).
+/// The linear merge streams each tensor in blocks from the input files to the output file (peak: a few blocks per thread,
+/// never a whole tensor), with the in-memory merge's arithmetic (<see cref="LinearKernel"/>), so the same bits; every other method reads each input's whole tensor (peak: one tensor per input and the method's temporaries).
 /// Everything is checked before the first tensor is read: folders, every tensor's presence, shape and dtype, λ.
 /// </remarks>
 /// <example><code>CheckpointMerge.Run(Merge.Linear(), ["models/a", "models/b"], [0.5, 0.5], "models/soup");
@@ -130,12 +132,13 @@ public static class CheckpointMerge
             {
                 using var writer = new ShardedSafetensorsWriter(tmp, outputs, options.MaxShardBytes, options.FlushToDisk);
                 using var buffers = new BlockBuffers(options.BlockElements);
+                var pool = new KernelBuffers((int)Math.Clamp(options.BlockElements, 1, 1 << 24), Math.Max(1, BlendRuntime.Threads));
                 using var noGrad = no_grad();
                 for (int i = 0; i < plan.Jobs.Count; i++)
                 {
                     using var scope = NewDisposeScope();
                     var job = plan.Jobs[i];
-                    MergeOne(job, sources, writer, buffers);
+                    MergeOne(job, sources, writer, buffers, pool);
                     options.Progress?.Report(new CheckpointMergeProgress(i + 1, plan.Jobs.Count, job.Output));
                 }
                 writer.Finish();
@@ -153,8 +156,13 @@ public static class CheckpointMerge
         }
     }
 
-    static void MergeOne(TensorJob job, IReadOnlyList<CheckpointSource> sources, ShardedSafetensorsWriter writer, BlockBuffers buffers)
+    static void MergeOne(TensorJob job, IReadOnlyList<CheckpointSource> sources, ShardedSafetensorsWriter writer, BlockBuffers buffers, KernelBuffers pool)
     {
+        if (job.Method is LinearMerge && LinearKernel.Supports(job.DType) && job.Experts.All(s => LinearKernel.Supports(sources[s.Model].Entry(s.Name).DType)))
+        {
+            StreamKernel(job, sources, writer, pool);
+            return;
+        }
         if (job.Method is LinearMerge && IsFloating(job.DType) && job.Experts.All(s => IsFloating(sources[s.Model].Entry(s.Name).DType)))
         {
             StreamLinear(job, sources, writer, buffers);
@@ -167,7 +175,73 @@ public static class CheckpointMerge
         writer.Write(t.dtype == job.DType ? t : t.to_type(job.DType));
     }
 
-    // Block by block from the input files to the output file: one block per input and the accumulator are in memory,
+    // fp32/fp16/bf16: block by block from the input files (pread) into reused buffers, LinearKernel's arithmetic (the
+    // in-memory merge's, so the same bits), written (pwrite) at the block's place in the output shard; blocks run on
+    // BlendRuntime.Threads threads, each with its own buffers (the result does not depend on the order).
+    static void StreamKernel(TensorJob job, IReadOnlyList<CheckpointSource> sources, ShardedSafetensorsWriter writer, KernelBuffers pool)
+    {
+        writer.Begin();
+        var (outFile, outOffset) = writer.Reserve();
+        long n = job.Shape.Aggregate(1L, (a, b) => a * b);
+        var inputs = Enumerable.Range(0, job.Experts.Count).Where(i => job.Lambdas[i] != 0).Select(i =>
+        {
+            var s = job.Experts[i];
+            var (file, offset) = sources[s.Model].Locate(s.Name);
+            return (File: file, Offset: offset, DType: sources[s.Model].Entry(s.Name).DType, Lambda: (float)job.Lambdas[i], s.Name);
+        }).ToArray();
+        int outSize = LinearKernel.Size(job.DType);
+        long blocks = (n + pool.Elements - 1) / pool.Elements;
+        void Block(long b)
+        {
+            var buf = pool.Rent();
+            try
+            {
+                long start = b * pool.Elements;
+                int len = (int)Math.Min(pool.Elements, n - start);
+                var acc = buf.Acc.AsSpan(0, len);
+                if (inputs.Length == 0) acc.Clear();
+                for (int k = 0; k < inputs.Length; k++)
+                {
+                    var x = inputs[k];
+                    int size = LinearKernel.Size(x.DType);
+                    // The first fp32 input is read straight into the accumulator and scaled there.
+                    var raw = k == 0 && x.DType == ScalarType.Float32 ? MemoryMarshal.AsBytes(acc) : buf.Raw.AsSpan(0, len * size);
+                    CheckpointSource.ReadAt(x.File, x.Offset + start * size, raw, x.Name);
+                    LinearKernel.Step(acc, LinearKernel.AsFloat(raw, x.DType, buf.Scratch), x.Lambda, k == 0);
+                }
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(acc);
+                if (job.DType != ScalarType.Float32)
+                {
+                    LinearKernel.FromFloat(acc, job.DType, buf.Raw);
+                    bytes = buf.Raw.AsSpan(0, len * outSize);
+                }
+                RandomAccess.Write(outFile, bytes, outOffset + start * outSize);
+            }
+            finally { pool.Return(buf); }
+        }
+        if (blocks == 1 || pool.Threads == 1)
+            for (long b = 0; b < blocks; b++) Block(b);
+        else
+            Parallel.For(0L, blocks, new ParallelOptions { MaxDegreeOfParallelism = pool.Threads }, Block);
+        writer.End();
+    }
+
+    /// <summary>Per-thread buffers of the streamed kernel merge (input bytes, fp32 scratch, accumulator), reused across blocks and tensors.</summary>
+    sealed class KernelBuffers(int elements, int threads)
+    {
+        readonly ConcurrentBag<Set> _free = [];
+
+        public int Elements => elements;
+        public int Threads => threads;
+
+        public Set Rent() => _free.TryTake(out var s) ? s : new Set(new byte[elements * 4], new float[elements], new float[elements]);
+
+        public void Return(Set s) => _free.Add(s);
+
+        public sealed record Set(byte[] Raw, float[] Scratch, float[] Acc);
+    }
+
+    // fp64: block by block from the input files to the output file: one block per input and the accumulator are in memory,
     // in buffers reused across blocks and tensors (fresh allocations would page-fault every block).
     static void StreamLinear(TensorJob job, IReadOnlyList<CheckpointSource> sources, ShardedSafetensorsWriter writer, BlockBuffers buffers)
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Blend.Models;
+using Microsoft.Win32.SafeHandles;
 using static TorchSharp.torch;
 
 namespace Blend;
@@ -12,7 +13,7 @@ namespace Blend;
 internal sealed class CheckpointSource : IDisposable
 {
     readonly IReadOnlyDictionary<string, string> _map;
-    readonly Dictionary<string, (SafetensorsFile File, FileStream Stream, long DataStart)> _open = new(StringComparer.Ordinal);
+    readonly Dictionary<string, (SafetensorsFile File, SafeFileHandle Handle, long DataStart)> _open = new(StringComparer.Ordinal);
 
     CheckpointSource(string dir, IReadOnlyDictionary<string, string> map)
     {
@@ -55,17 +56,31 @@ internal sealed class CheckpointSource : IDisposable
     /// <summary>Reads elements [<paramref name="start"/>, start + n) of a tensor, in its stored dtype, into <paramref name="into"/> (contiguous, CPU, n elements).</summary>
     public void ReadRange(string name, long start, Tensor into)
     {
+        var (file, offset) = Locate(name);
+        ReadAt(file, offset + start * Safetensors.ElementBytes(Entry(name).DType), into.bytes, name);
+    }
+
+    /// <summary>The open shard holding a tensor and the file offset of its first byte (for <see cref="ReadAt"/> from any thread).</summary>
+    public (SafeFileHandle File, long Offset) Locate(string name)
+    {
         var e = Entry(name);
-        int size = Safetensors.ElementBytes(e.DType);
-        var (_, stream, dataStart) = Shard(_map[name]);
-        lock (stream)
+        var (_, handle, dataStart) = Shard(_map[name]);
+        return (handle, dataStart + e.Begin);
+    }
+
+    /// <summary>Fills <paramref name="into"/> from <paramref name="file"/> at <paramref name="offset"/> (pread; thread-safe); a short file is a <see cref="FormatException"/> naming the tensor.</summary>
+    public static void ReadAt(SafeFileHandle file, long offset, Span<byte> into, string tensor)
+    {
+        while (into.Length > 0)
         {
-            stream.Position = dataStart + e.Begin + start * size;
-            stream.ReadExactly(into.bytes);
+            int n = RandomAccess.Read(file, into, offset);
+            if (n == 0) throw new FormatException($"tensor '{tensor}': the shard ends before the tensor's data does.");
+            into = into[n..];
+            offset += n;
         }
     }
 
-    (SafetensorsFile File, FileStream Stream, long DataStart) Shard(string shard)
+    (SafetensorsFile File, SafeFileHandle Handle, long DataStart) Shard(string shard)
     {
         if (_open.TryGetValue(shard, out var open)) return open;
         var path = Path.Combine(Dir, shard);
@@ -75,10 +90,10 @@ internal sealed class CheckpointSource : IDisposable
             throw new FileNotFoundException($"{Path.Combine(Dir, HuggingFaceCheckpoint.IndexFile)}: shard '{shard}' (holding tensor '{first}') does not exist.", path);
         }
         var file = SafetensorsFile.Open(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         Span<byte> len = stackalloc byte[8];
-        stream.ReadExactly(len);
-        open = (file, stream, 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(len));
+        ReadAt(handle, 0, len, path);
+        open = (file, handle, 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(len));
         _open[shard] = open;
         return open;
     }
@@ -86,9 +101,9 @@ internal sealed class CheckpointSource : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var (file, stream, _) in _open.Values)
+        foreach (var (file, handle, _) in _open.Values)
         {
-            stream.Dispose();
+            handle.Dispose();
             file.Dispose();
         }
         _open.Clear();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using System.Text.Json.Nodes;
 using Blend.Models;
 using static TorchSharp.torch;
@@ -19,9 +20,9 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
     readonly List<string> _names = [];
     readonly bool _flushToDisk;
     int _shard = -1, _next;
-    long _written;
+    long _written, _position;
     WeightInfo? _pending;
-    FileStream? _stream;
+    SafeFileHandle? _file;
 
     public ShardedSafetensorsWriter(string dir, IReadOnlyList<WeightInfo> tensors, long maxShardBytes, bool flushToDisk = true)
     {
@@ -82,8 +83,24 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
         if (block.dtype != info.DType) throw new InvalidOperationException($"ShardedSafetensorsWriter: a {block.dtype} block for tensor '{info.Name}' ({info.DType}).");
         if (block.numel() == 0) return;
         using var cpu = block.device_type == TorchSharp.DeviceType.CPU && block.is_contiguous() ? block.alias() : block.detach().cpu().contiguous();
-        _stream!.Write(cpu.bytes);
+        RandomAccess.Write(_file!, cpu.bytes, _position);
+        _position += cpu.bytes.Length;
         _written += cpu.numel();
+    }
+
+    /// <summary>
+    /// Hands the started tensor's whole byte range to the caller, who writes it (in any order, from any thread) with
+    /// <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/> at <c>Offset</c> + the element's byte
+    /// offset; <see cref="End"/> then finishes the tensor.
+    /// </summary>
+    public (SafeFileHandle File, long Offset) Reserve()
+    {
+        var info = _pending ?? throw new InvalidOperationException("ShardedSafetensorsWriter: Reserve before Begin.");
+        if (_written != 0) throw new InvalidOperationException($"ShardedSafetensorsWriter: tensor '{info.Name}' already has appended blocks.");
+        var range = (_file!, _position);
+        _position += Bytes(info);
+        _written = info.Elements;
+        return range;
     }
 
     /// <summary>Finishes the started tensor; its element count must be the planned one.</summary>
@@ -126,22 +143,25 @@ internal sealed class ShardedSafetensorsWriter : IDisposable
         var header = new JsonObject { ["__metadata__"] = new JsonObject { ["format"] = "pt", ["producer"] = "blend" } };
         long offset = 0;
         foreach (var t in _shards[shard]) header[t.Name] = Safetensors.HeaderEntry(t.Name, t.DType, t.Shape, ref offset);
-        _stream = new FileStream(Path.Combine(_dir, _names[shard]), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _stream.Write(Safetensors.Prefix(header));
+        var prefix = Safetensors.Prefix(header);
+        _file = File.OpenHandle(Path.Combine(_dir, _names[shard]), FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        RandomAccess.Write(_file, prefix, 0);
+        _position = prefix.Length;
     }
 
     void CloseShard()
     {
-        if (_stream is null) return;
-        _stream.Flush(flushToDisk: _flushToDisk);
-        _stream.Dispose();
-        _stream = null;
+        if (_file is null) return;
+        if (_flushToDisk)
+            using (var stream = new FileStream(_file, FileAccess.Write, 0)) stream.Flush(flushToDisk: true);
+        _file.Dispose();
+        _file = null;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _stream?.Dispose();
-        _stream = null;
+        _file?.Dispose();
+        _file = null;
     }
 }

@@ -63,7 +63,7 @@ internal static class RecipeFormat
         Num("weight_decay", "AdamW decoupled weight decay.", 0),
         Num("temperature", "Sampling temperature of training rollouts.", 1.0, 0, exclusive: true),
         Int("checkpoint_every", "Save a checkpoint (policy, optimizer, RNG, metrics) every N steps into output/checkpoint; 0: only at the end and on Ctrl-C.", 0),
-        new Field("lora", FieldType.Object, "Train a LoRA adapter with CGPO instead of every weight (no checkpoints or --resume then); the adapter is saved in PEFT's layout to output/adapter and the merged model to output/policy.") { Shape = Lora },
+        new Field("lora", FieldType.Object, "Train a LoRA adapter with CGPO instead of every weight (checkpoints then hold the adapter, and --resume continues it); the adapter is saved in PEFT's layout to output/adapter and the merged model to output/policy.") { Shape = Lora },
     ]);
 
     static readonly Shape RewardMixture = new("reward mixture",

@@ -23,6 +23,12 @@ internal static class LoraAdapterFile
     {
         ArgumentNullException.ThrowIfNull(adapter);
         ArgumentException.ThrowIfNullOrEmpty(dir);
+        CheckpointFolder.Write(dir, "lora-adapter", tmp => WriteFiles(adapter, tmp, baseModel));
+    }
+
+    /// <summary>Writes the two PEFT files into an existing folder (not atomic: callers swap the folder in).</summary>
+    public static void WriteFiles(LoraAdapter adapter, string tmp, string? baseModel)
+    {
         var o = adapter.Options;
         var config = adapter.Policy.Config;
         bool reward = config.RewardHead;
@@ -58,11 +64,8 @@ internal static class LoraAdapterFile
         if (reward)
             foreach (var (name, p) in adapter.Policy.Model.named_parameters().Where(p => p.name.StartsWith("reward_head.", StringComparison.Ordinal)))
                 tensors.Add(new NamedTensor(Prefix + CheckpointNames.FileName(config, name), p));
-        CheckpointFolder.Write(dir, "lora-adapter", tmp =>
-        {
-            AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            Safetensors.Write(Path.Combine(tmp, WeightsFile), tensors, [new("format", "pt"), new("producer", "blend")]);
-        });
+        AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Safetensors.Write(Path.Combine(tmp, WeightsFile), tensors, [new("format", "pt"), new("producer", "blend")]);
     }
 
     public static LoraAdapter Load(Policy policy, string dir)
@@ -77,6 +80,15 @@ internal static class LoraAdapterFile
         LoraAdapter adapter;
         try { adapter = LoraAdapter.Attach(policy, options); }
         catch (ArgumentException e) { throw new FormatException($"{configPath}: {e.Message}", e); }
+        ReadWeights(adapter, weightsPath);
+        return adapter;
+    }
+
+    /// <summary>Reads <paramref name="weightsPath"/>'s A and B (and a reward model's score head) into <paramref name="adapter"/>, checking every name and shape.</summary>
+    public static void ReadWeights(LoraAdapter adapter, string weightsPath)
+    {
+        var policy = adapter.Policy;
+        var options = adapter.Options;
         using var file = SafetensorsFile.Open(weightsPath);
         var expected = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var layer in adapter.Layers)

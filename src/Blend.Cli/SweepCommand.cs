@@ -106,6 +106,8 @@ internal static class SweepCommand
     internal static int Run(Request request, TextWriter output, CancellationToken cancel = default)
     {
         using var builder = request.Recipe is null ? null : new RecipeBuilder(RecipeReader.Read(request.Recipe));
+        if (request.Adapters is null && builder?.Recipe.Root.Child("sweep") is { } sw && sw.Bool("adapters") == true && request.Experts is null)
+            request = request with { Adapters = sw.Strings("experts")?.Select(builder.Recipe.Resolve).ToList(), Base = request.Base ?? BaseOf(builder) };
         var asked = request.Adapters is null ? request : AdapterRequest(request);
         var plan = builder is null ? FromFlags(asked) : FromRecipe(builder, asked);
         if (request.Adapters is not null) plan = WithAdapters(plan, request);
@@ -185,6 +187,14 @@ internal static class SweepCommand
             output.WriteLine($"wrote {sweepFile}, {Path.Combine(plan.Output, "points.jsonl")}{(plan.ReportPath is null ? "" : ", " + plan.ReportPath)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A recipe's θ₀: <c>sweep.base</c>, else its model's checkpoint.</summary>
+    static string? BaseOf(RecipeBuilder builder)
+    {
+        var recipe = builder.Recipe;
+        var model = recipe.Root.Child("model")!;
+        return recipe.Root.Child("sweep")?.String("base") is { } b ? recipe.Resolve(b) : (model.String("checkpoint") ?? model.String("hf")) is { } m ? recipe.Resolve(m) : null;
     }
 
     /// <summary>The request the plan is built from for <c>--adapters</c>: the adapter folders stand in as the experts (names, λ grid), without a method axis.</summary>

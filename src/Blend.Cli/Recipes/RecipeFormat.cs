@@ -106,6 +106,7 @@ internal static class RecipeFormat
     [
         new Field("experts", FieldType.FolderList, "Expert policy checkpoints fine-tuned from the recipe's model (Blend or Hugging Face folders, one architecture), in λ order.") { Required = true, Min = 2 },
         new Field("names", FieldType.StringList, "Labels of the experts (default: their folder names)."),
+        new Field("adapters", FieldType.Boolean, "The experts are PEFT LoRA adapter folders of one base ('base', default the recipe's model): the soups interpolate their deltas θ₀ + Σ λᵢ ΔWᵢ.") { Default = false },
         Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more; with a method other than linear, the number of parameter values.", 11, 2),
         new Field("method", FieldType.String, "The merge whose parameter is the axis: linear (the λ grid), slerp (t, from expert 1 at t = 0 to expert 2 at t = 1) or a task-vector method at equal weights (density).") { Default = "linear", Choices = [.. SweepCommand.Methods] },
         new Field("base", FieldType.Folder, "θ₀ of the task-vector methods (default: the recipe's model, the experts' shared start)."),

@@ -52,6 +52,19 @@ public sealed class AdapterSweepCommandTests(SweepFixture fx) : IClassFixture<Sw
             Assert.Equal(pa[0]!["rewards"]!.ToJsonString(), sc["expert_points"]![0]!["rewards"]!.ToJsonString());
             Assert.NotNull(sc["experts_hypervolume"]);
 
+            // a recipe reaches it with sweep.adapters: its experts are the adapter folders, its model the base
+            var recipe = Path.Combine(dir, "adapters.json");
+            var root = JsonNode.Parse(File.ReadAllText(fx.Recipe))!.AsObject();
+            root["model"] = new JsonObject { ["checkpoint"] = fx.Start };
+            root["sweep"]!["experts"] = new JsonArray(adapters[0], adapters[1]);
+            root["sweep"]!["adapters"] = true;
+            File.WriteAllText(recipe, root.ToJsonString());
+            var fromRecipe = Path.Combine(dir, "recipe");
+            var rr = CliRun.Invoke("sweep", "--recipe", recipe, "--out", fromRecipe, "--json");
+            Assert.True(rr.ExitCode == 0, rr.Err);
+            var ra = JsonNode.Parse(File.ReadAllText(Path.Combine(fromRecipe, "sweep.json")))!;
+            Assert.Equal(a["points"]!.ToJsonString(), ra["points"]!.ToJsonString());
+
             var bad = CliRun.Invoke("sweep", "--recipe", fx.Recipe, "--adapters", string.Join(",", adapters), "--out", Path.Combine(dir, "x"));
             Assert.NotEqual(0, bad.ExitCode);
             Assert.Contains("--base", bad.Err, StringComparison.Ordinal);

@@ -21,6 +21,7 @@ internal static class SweepCommand
     {
         public string? Recipe { get; init; }
         public IReadOnlyList<string>? Experts { get; init; }
+        public IReadOnlyList<string>? Adapters { get; init; }
         public string? Prompts { get; init; }
         public IReadOnlyList<string>? Objectives { get; init; }
         public int? Lambdas { get; init; }
@@ -61,13 +62,18 @@ internal static class SweepCommand
     internal static IReadOnlyList<string> Methods { get; } = ["linear", .. Axes.Select(a => a.Method)];
 
     /// <summary>A checked sweep, ready to run.</summary>
-    sealed record Plan(Soup Soup, int SamplesPerPrompt, PromptSet Prompts, string? Start, string Name, string Output, string? ReportPath);
+    sealed record Plan(Soup Soup, int SamplesPerPrompt, PromptSet Prompts, string? Start, string Name, string Output, string? ReportPath)
+    {
+        /// <summary>With <c>--adapters</c>: the soup of LoRA adapters over <c>--base</c>, scored with <see cref="Soup"/>'s objectives and settings.</summary>
+        public AdapterSoup? Adapters { get; init; }
+    }
 
     public static Command Create()
     {
         static IReadOnlyList<string>? List(string? s) => s?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var recipe = new Option<string?>("--recipe") { Description = "The recipe: its tasks' rewards are the objectives, its held-out prompts the evaluation set, its 'sweep' object the experts and grid." };
         var experts = new Option<string?>("--experts") { Description = "Comma-separated expert checkpoint folders, in λ order (overrides the recipe's sweep.experts)." };
+        var adapters = new Option<string?>("--adapters") { Description = "Comma-separated PEFT LoRA adapter folders of one --base, in λ order, instead of --experts: their soups θ₀ + Σ λᵢ ΔWᵢ (--method scale sweeps s in θ₀ + s·Σ λᵢ ΔWᵢ at equal λ)." };
         var prompts = new Option<string?>("--prompts") { Description = "Without a recipe: the JSONL evaluation prompts." };
         var objectives = new Option<string?>("--objectives") { Description = "Without a recipe: comma-separated reward types with default options (e.g. brevity,detail)." };
         var lambdas = new Option<int?>("--lambdas") { Description = "λ grid points for two experts (default 11); simplex steps per edge for more; with --method other than linear, the number of parameter values." };
@@ -85,11 +91,11 @@ internal static class SweepCommand
         var force = new Option<bool>("--force") { Description = "Replace the results of an earlier sweep in the output folder." };
         var cmd = new Command("sweep", "Rewarded soups: interpolate expert checkpoints over a λ grid, evaluate every soup on the objectives, write the Pareto front, hypervolume and an HTML report.")
         {
-            recipe, experts, prompts, objectives, lambdas, method, baseModel, from, to, samples, evalPrompts, maxNew, seed, outDir, json, report, force,
+            recipe, experts, adapters, prompts, objectives, lambdas, method, baseModel, from, to, samples, evalPrompts, maxNew, seed, outDir, json, report, force,
         };
         cmd.SetAction((r, cancel) => Task.FromResult(Run(new Request
         {
-            Recipe = r.GetValue(recipe), Experts = List(r.GetValue(experts)), Prompts = r.GetValue(prompts), Objectives = List(r.GetValue(objectives)),
+            Recipe = r.GetValue(recipe), Experts = List(r.GetValue(experts)), Adapters = List(r.GetValue(adapters)), Prompts = r.GetValue(prompts), Objectives = List(r.GetValue(objectives)),
             Lambdas = r.GetValue(lambdas), Method = r.GetValue(method), Base = r.GetValue(baseModel), From = r.GetValue(from), To = r.GetValue(to), SamplesPerPrompt = r.GetValue(samples), EvalPrompts = r.GetValue(evalPrompts), MaxNewTokens = r.GetValue(maxNew),
             Seed = r.GetValue(seed), Out = r.GetValue(outDir), Json = r.GetValue(json), Report = r.GetValue(report), Force = r.GetValue(force),
         }, r.InvocationConfiguration.Output, cancel)));
@@ -100,7 +106,12 @@ internal static class SweepCommand
     internal static int Run(Request request, TextWriter output, CancellationToken cancel = default)
     {
         using var builder = request.Recipe is null ? null : new RecipeBuilder(RecipeReader.Read(request.Recipe));
-        var plan = builder is null ? FromFlags(request) : FromRecipe(builder, request);
+        if (request.Adapters is null && builder?.Recipe.Root.Child("sweep") is { } sw && sw.Bool("adapters") == true && request.Experts is null)
+            request = request with { Adapters = sw.Strings("experts")?.Select(builder.Recipe.Resolve).ToList(), Base = request.Base ?? BaseOf(builder) };
+        var asked = request.Adapters is null ? request : AdapterRequest(request);
+        var plan = builder is null ? FromFlags(asked) : FromRecipe(builder, asked);
+        if (request.Adapters is not null) plan = WithAdapters(plan, request);
+        var adapterSoup = plan.Adapters;
         var sweepFile = Path.Combine(plan.Output, "sweep.json");
         if (File.Exists(sweepFile) && !request.Force) throw new UsageException($"'{sweepFile}' already holds a sweep; pass --force to replace it, or --out to write elsewhere");
         builder?.UseDevice();
@@ -108,20 +119,21 @@ internal static class SweepCommand
         var soup = plan.Soup;
         var log = new CommandLog(output, request.Json);
         log.Phase(string.Create(CultureInfo.InvariantCulture,
-            $"sweep '{plan.Name}': {(soup.Axis is { } axis ? $"{axis.Values.Count} {soup.MergeMethod.Name} soups over {axis.Parameter} (and each expert alone)" : $"{soup.LambdaSet!.Count} soups")} of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {plan.SamplesPerPrompt} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
+            $"sweep '{plan.Name}': {(adapterSoup is not null ? $"{(adapterSoup.Scales is { } sc ? $"{sc.Count} LoRA soups over scale (and each adapter alone)" : $"{adapterSoup.LambdaSet!.Count} LoRA soups")}" : soup.Axis is { } axis ? $"{axis.Values.Count} {soup.MergeMethod.Name} soups over {axis.Parameter} (and each expert alone)" : $"{soup.LambdaSet!.Count} soups")} of {string.Join(", ", soup.ExpertNames)} on {plan.Prompts.Count} prompts × {plan.SamplesPerPrompt} samples, objectives {string.Join(", ", soup.Objectives.Select(o => o.Name))}"));
         IReadOnlyList<double>? start = null;
         int done = 0;
         if (plan.Start is not null)
         {
             using var policy = Policy.Load(plan.Start);
-            start = soup.Score(policy, plan.Prompts);
+            start = adapterSoup is null ? soup.Score(policy, plan.Prompts) : adapterSoup.Score(policy, plan.Prompts);
         }
-        int total = soup.Axis is { } along ? along.Values.Count + soup.ExpertNames.Count : soup.LambdaSet!.Count;
+        int total = adapterSoup is not null ? (adapterSoup.Scales?.Count + adapterSoup.Adapters.Count) ?? adapterSoup.LambdaSet!.Count : soup.Axis is { } along ? along.Values.Count + soup.ExpertNames.Count : soup.LambdaSet!.Count;
         SoupSweep sweep;
         try
         {
             sweep = CommandProgress.Run<SoupSweep, SoupPoint>(output, request.Json, "soups", total,
-                progress => soup.Cancellation(cancel).Sweep(plan.Prompts, new SyncProgress<SoupPoint>(p => { done++; progress.Report(p); })), _ => done,
+                progress => adapterSoup is not null ? adapterSoup.Cancellation(cancel).Sweep(plan.Prompts, new SyncProgress<SoupPoint>(p => { done++; progress.Report(p); }))
+                    : soup.Cancellation(cancel).Sweep(plan.Prompts, new SyncProgress<SoupPoint>(p => { done++; progress.Report(p); })), _ => done,
                 p => $"soup {done}/{total} {p.Label}",
                 p => request.Json ? new JsonObject { ["progress"] = done, ["of"] = total, ["soup"] = p.Label }.ToJsonString(CommandLog.Compact)
                     : string.Create(CultureInfo.InvariantCulture, $"   soup {done}/{total} {p.Label}: {string.Join("  ", soup.Objectives.Select((o, k) => $"{o.Name} {p.Rewards[k]:0.0000}"))}"));
@@ -175,6 +187,44 @@ internal static class SweepCommand
             output.WriteLine($"wrote {sweepFile}, {Path.Combine(plan.Output, "points.jsonl")}{(plan.ReportPath is null ? "" : ", " + plan.ReportPath)}");
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A recipe's θ₀: <c>sweep.base</c>, else its model's checkpoint.</summary>
+    static string? BaseOf(RecipeBuilder builder)
+    {
+        var recipe = builder.Recipe;
+        var model = recipe.Root.Child("model")!;
+        return recipe.Root.Child("sweep")?.String("base") is { } b ? recipe.Resolve(b) : (model.String("checkpoint") ?? model.String("hf")) is { } m ? recipe.Resolve(m) : null;
+    }
+
+    /// <summary>The request the plan is built from for <c>--adapters</c>: the adapter folders stand in as the experts (names, λ grid), without a method axis.</summary>
+    static Request AdapterRequest(Request request)
+    {
+        if (request.Experts is not null) throw new UsageException("--adapters and --experts are two kinds of soup; give one of them");
+        if (request.Base is null) throw new UsageException("--adapters needs --base DIR, the model the adapters were trained on");
+        if (request.Method is not (null or "linear" or "scale")) throw new UsageException($"--method {request.Method}: a sweep of adapters interpolates their deltas over λ (linear) or scales their soup (scale)");
+        return request with { Experts = request.Adapters, Method = null, From = null, To = null };
+    }
+
+    /// <summary>Loads <c>--base</c> and every adapter onto a copy of it; the soup takes the plan's objectives and settings.</summary>
+    static Plan WithAdapters(Plan plan, Request request)
+    {
+        if (!Directory.Exists(request.Base)) throw new UsageException($"--base: folder '{request.Base}' does not exist");
+        var baseModel = Policy.Load(request.Base!);
+        var adapters = new List<LoraAdapter>();
+        foreach (var dir in request.Adapters!)
+        {
+            var host = baseModel.Clone();
+            try { adapters.Add(LoraAdapter.Load(host, dir)); }
+            catch (Exception e) when (e is FormatException or FileNotFoundException) { host.Dispose(); throw new UsageException($"--adapters: {e.Message}"); }
+        }
+        AdapterSoup soup;
+        try { soup = AdapterSoup.Of(baseModel, [.. adapters]).ScoredAs(plan.Soup).Named([.. plan.Soup.ExpertNames]).Lambdas(plan.Soup.LambdaSet!); }
+        catch (ArgumentException e) { throw new UsageException($"--adapters: {e.Message}"); }
+        if (request.Method == "scale")
+            soup = soup.AlongScale(SweepAxis.Steps(request.From ?? 0, request.To ?? 1.5, request.Lambdas ?? 11));
+        else if (request.From is not null || request.To is not null) throw new UsageException("--from/--to set the range of --method scale");
+        return plan with { Adapters = soup, Start = request.Base };
     }
 
     static Plan FromRecipe(RecipeBuilder builder, Request request)

@@ -45,7 +45,6 @@ internal static class TrainCommand
         var checkpoint = builder.CheckpointFolder;
         var parent = Path.GetDirectoryName(checkpoint)!;
         bool hasCheckpoint = Directory.Exists(checkpoint) || Directory.Exists(parent) && Directory.GetDirectories(parent, "checkpoint.old-*").Length > 0;
-        if (resume && builder.Lora(recipe.Training) is not null) throw new UsageException("--resume: a recipe with training.lora writes no CGPO checkpoint to resume; run it again without --resume");
         if (resume && !hasCheckpoint) throw new UsageException($"--resume: there is no checkpoint in '{checkpoint}' (run without --resume first)");
         if (!resume && hasCheckpoint) throw new UsageException($"'{checkpoint}' already holds a checkpoint; pass --resume to continue it, or --out to train into another folder");
         builder.UseDevice();

@@ -216,7 +216,8 @@ internal sealed class RecipeBuilder : IDisposable
             .WeightDecay(training.Number("weight_decay") ?? 0)
             .Sampling(budget.Int("max_new_tokens") ?? 32, training.Number("temperature") ?? 1.0)
             .EvalSamplesPerPrompt(budget.Int("eval_samples_per_prompt") ?? 2);
-        run = Lora(training) is { } lora ? run.Lora(lora) : run.Checkpoints(CheckpointFolder, every > 0 ? every : Math.Max(1, steps));
+        run = run.Checkpoints(CheckpointFolder, every > 0 ? every : Math.Max(1, steps));
+        if (Lora(training) is { } lora) run = run.Lora(lora);
         foreach (var name in TaskNames)
         {
             var task = Task(name);

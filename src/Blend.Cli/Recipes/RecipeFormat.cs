@@ -63,7 +63,7 @@ internal static class RecipeFormat
         Num("weight_decay", "AdamW decoupled weight decay.", 0),
         Num("temperature", "Sampling temperature of training rollouts.", 1.0, 0, exclusive: true),
         Int("checkpoint_every", "Save a checkpoint (policy, optimizer, RNG, metrics) every N steps into output/checkpoint; 0: only at the end and on Ctrl-C.", 0),
-        new Field("lora", FieldType.Object, "Train a LoRA adapter with CGPO instead of every weight (no checkpoints or --resume then); the adapter is saved in PEFT's layout to output/adapter and the merged model to output/policy.") { Shape = Lora },
+        new Field("lora", FieldType.Object, "Train a LoRA adapter with CGPO instead of every weight (checkpoints then hold the adapter, and --resume continues it); the adapter is saved in PEFT's layout to output/adapter and the merged model to output/policy.") { Shape = Lora },
     ]);
 
     static readonly Shape RewardMixture = new("reward mixture",
@@ -106,6 +106,7 @@ internal static class RecipeFormat
     [
         new Field("experts", FieldType.FolderList, "Expert policy checkpoints fine-tuned from the recipe's model (Blend or Hugging Face folders, one architecture), in λ order.") { Required = true, Min = 2 },
         new Field("names", FieldType.StringList, "Labels of the experts (default: their folder names)."),
+        new Field("adapters", FieldType.Boolean, "The experts are PEFT LoRA adapter folders of one base ('base', default the recipe's model): the soups interpolate their deltas θ₀ + Σ λᵢ ΔWᵢ.") { Default = false },
         Int("lambdas", "Points of the λ grid from (1, 0) to (0, 1) for two experts; steps per edge of the simplex for more; with a method other than linear, the number of parameter values.", 11, 2),
         new Field("method", FieldType.String, "The merge whose parameter is the axis: linear (the λ grid), slerp (t, from expert 1 at t = 0 to expert 2 at t = 1) or a task-vector method at equal weights (density).") { Default = "linear", Choices = [.. SweepCommand.Methods] },
         new Field("base", FieldType.Folder, "θ₀ of the task-vector methods (default: the recipe's model, the experts' shared start)."),

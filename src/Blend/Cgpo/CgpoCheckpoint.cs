@@ -24,11 +24,13 @@ internal static class CgpoCheckpoint
     const string LegacyPolicyFolder = "policy";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    public static void Save(string directory, Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, CgpoRun run, int step, IReadOnlyList<StepMetrics> metrics)
+    /// <summary>Writes a checkpoint; <paramref name="loraBase"/> (the base fingerprint of a LoRA run, <see cref="LoraCheckpoint"/>) saves the adapter instead of the whole policy.</summary>
+    public static void Save(string directory, Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, CgpoRun run, int step, IReadOnlyList<StepMetrics> metrics, string? loraBase = null)
     {
         CheckpointFolder.Write(directory, "cgpo", tmp =>
         {
-            policy.WriteFiles(tmp);
+            if (loraBase is null) policy.WriteFiles(tmp);
+            else LoraCheckpoint.WriteFiles(tmp, policy);
             OptimizerCheckpoint.Save(tmp, optimizer, policy.Model);
             var state = new JsonObject
             {
@@ -37,6 +39,7 @@ internal static class CgpoCheckpoint
                 ["rng"] = "derived from (seed, task, step)",
                 ["metrics"] = JsonSerializer.SerializeToNode(metrics, Json),
             };
+            if (loraBase is not null) state[LoraCheckpoint.BaseField] = loraBase;
             AtomicFile.WriteAllText(Path.Combine(tmp, StateFileName), state.ToJsonString(Json));
         }, step);
     }
@@ -47,8 +50,22 @@ internal static class CgpoCheckpoint
     /// <summary>The policy of a located checkpoint (at its top, or in <c>policy/</c> for an earlier Blend's).</summary>
     public static Policy LoadPolicy(string directory)
     {
+        LoraCheckpoint.ThrowIfHeld(directory, "CgpoRun.Lora(…)");
         var legacy = Path.Combine(directory, LegacyPolicyFolder);
         return Policy.Load(Directory.Exists(legacy) && !File.Exists(Path.Combine(directory, "config.json")) ? legacy : directory);
+    }
+
+    /// <summary>Restores the adapter (and heads) of a located LoRA checkpoint into <paramref name="policy"/>, which carries this run's adapter.</summary>
+    public static void RestoreAdapter(string directory, Policy policy, string loraBase)
+    {
+        var path = StatePath(directory);
+        LoraCheckpoint.Restore(directory, StateFile.Read(path, Format, "a CGPO checkpoint state"), path, policy, loraBase);
+    }
+
+    static string StatePath(string directory)
+    {
+        var path = Path.Combine(directory, StateFileName);
+        return !File.Exists(path) && File.Exists(Path.Combine(directory, LegacyStateFile)) ? Path.Combine(directory, LegacyStateFile) : path;
     }
 
     /// <summary>Restores the AdamW state of a located checkpoint into <paramref name="optimizer"/> (over <paramref name="policy"/>'s parameters).</summary>
@@ -57,8 +74,7 @@ internal static class CgpoCheckpoint
 
     public static CheckpointState ReadState(string directory, CgpoRun run)
     {
-        var path = Path.Combine(directory, StateFileName);
-        if (!File.Exists(path) && File.Exists(Path.Combine(directory, LegacyStateFile))) path = Path.Combine(directory, LegacyStateFile);
+        var path = StatePath(directory);
         var state = StateFile.Read(path, Format, "a CGPO checkpoint state");
         int seed = StateFile.Int(state, path, "seed");
         if (seed != run.Seed) throw new InvalidOperationException($"{path}: the checkpoint was written with seed {seed}, this run has seed {run.Seed}.");

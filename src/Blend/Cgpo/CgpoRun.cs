@@ -118,6 +118,9 @@ public sealed record CgpoRun
     /// Trains a LoRA adapter (<see cref="LoraAdapter"/>) on the run's copy of the policy instead of every weight: the base stays
     /// frozen, every optimizer updates only A and B (and a value head). The result's policy carries the adapter
     /// (<c>LoraAdapter.Of(result.Policy)</c>: save it, or merge it). A policy that already carries an adapter trains that one.
+    /// <see cref="Checkpoints"/> then hold the adapter in PEFT's layout, a value head in <c>heads.safetensors</c>, the adapter's
+    /// optimizer state and the base model's fingerprint (<c>base_model_sha256</c>); <see cref="ResumeFrom"/> needs the same
+    /// base policy and adapter options.
     /// </summary>
     public CgpoRun Lora(LoraOptions options) => this with { LoraSettings = (options ?? throw new ArgumentNullException(nameof(options))).Validate() };
 
@@ -149,8 +152,6 @@ public sealed record CgpoRun
         if (!(SamplingTemperature > 0)) throw new ArgumentException($"CGPO run: Sampling temperature must be > 0; got {SamplingTemperature}.");
         if (EvalResponses < 1) throw new ArgumentException($"CGPO run: EvalSamplesPerPrompt must be ≥ 1; got {EvalResponses}.");
         if (CheckpointDirectory is not null && CheckpointInterval < 1) throw new ArgumentException($"CGPO run: Checkpoints every must be ≥ 1; got {CheckpointInterval}.");
-        if ((LoraSettings is not null || LoraAdapter.Of(Policy) is not null) && (CheckpointDirectory is not null || ResumeDirectory is not null))
-            throw new ArgumentException("CGPO run: checkpoints and resuming are not implemented for LoRA runs yet; drop .Checkpoints/.ResumeFrom, or save the adapter of the result (LoraAdapter.Of(result.Policy).Save(dir)).");
     }
 
     /// <summary>A one-line description: seed, steps, learning rate and each task's optimizer, K, ρ and batch.</summary>

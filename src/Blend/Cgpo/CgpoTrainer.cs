@@ -40,16 +40,20 @@ internal sealed class CgpoTrainer
             start = restored.Step;
             metrics.AddRange(restored.Metrics);
         }
-        var policy = resume is null ? _run.Policy.Clone() : CgpoCheckpoint.LoadPolicy(resume);
+        // A LoRA run rebuilds its start (base, value head, adapter) and restores the adapter; a full run loads the whole policy.
+        bool lora = _run.LoraSettings is not null || LoraAdapter.Of(_run.Policy) is not null;
+        var policy = resume is null || lora ? _run.Policy.Clone() : CgpoCheckpoint.LoadPolicy(resume);
         if (NeedsValueHead && !policy.Config.ValueHead) policy = ValueHead.Add(policy, _run.Seed);
-        if (_run.LoraSettings is { } lora && LoraAdapter.Of(policy) is null) LoraAdapter.Attach(policy, lora);
+        if (_run.LoraSettings is { } settings && LoraAdapter.Of(policy) is null) LoraAdapter.Attach(policy, settings);
+        string? loraBase = lora && (resume is not null || _run.CheckpointDirectory is not null) ? LoraCheckpoint.BaseFingerprint(policy) : null;
+        if (resume is not null && loraBase is not null) CgpoCheckpoint.RestoreAdapter(resume, policy, loraBase);
         var parameters = policy.Model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = torch.optim.AdamW(parameters, lr: _run.Lr, weight_decay: _run.Decay);
         if (resume is not null) CgpoCheckpoint.RestoreOptimizer(resume, optimizer, policy);
 
         for (int step = start + 1; step <= _run.StepCount; step++)
         {
-            StopIfCancelled(policy, optimizer, start, step, metrics);
+            StopIfCancelled(policy, optimizer, start, step, metrics, loraBase);
             double lr = _run.Schedule.At(_run.Lr, step, _run.StepCount);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             using var scope = torch.NewDisposeScope();
@@ -78,7 +82,7 @@ internal sealed class CgpoTrainer
                 progress?.Report(done);
             }
             if (_run.CheckpointDirectory is not null && (step % _run.CheckpointInterval == 0 || step == _run.StepCount))
-                CgpoCheckpoint.Save(_run.CheckpointDirectory, policy, optimizer, _run, step, metrics);
+                CgpoCheckpoint.Save(_run.CheckpointDirectory, policy, optimizer, _run, step, metrics, loraBase);
         }
 
         var evaluation = _run.TaskList.Any(t => t.TaskEvalPrompts().Count > 0) ? Evaluate(policy) : null;
@@ -90,12 +94,12 @@ internal sealed class CgpoTrainer
     }
 
     /// <summary>On cancellation: saves the last finished step (when checkpoints are on and it is not saved yet) and throws.</summary>
-    void StopIfCancelled(Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, int start, int step, List<StepMetrics> metrics)
+    void StopIfCancelled(Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, int start, int step, List<StepMetrics> metrics, string? loraBase)
     {
         if (!_run.Stop.IsCancellationRequested) return;
         int done = step - 1;
         bool saved = _run.CheckpointDirectory is not null && done > start && done % _run.CheckpointInterval != 0;
-        if (saved) CgpoCheckpoint.Save(_run.CheckpointDirectory!, policy, optimizer, _run, done, metrics);
+        if (saved) CgpoCheckpoint.Save(_run.CheckpointDirectory!, policy, optimizer, _run, done, metrics, loraBase);
         var where = _run.CheckpointDirectory is null ? "no checkpoint folder was set" : done > 0
             ? $"the checkpoint in '{_run.CheckpointDirectory}' holds step {done}"
             : "no step had finished, so nothing was saved";

@@ -18,12 +18,14 @@ namespace Blend;
 /// adapter's <see cref="LoraAdapter.Merge"/> bit for bit. Deltas are summed in float32 and rounded once to the base dtype.</para>
 /// </remarks>
 /// <example><code>using var soup = AdapterSoup.Of(sft, brevityAdapter, detailAdapter).Mix(0.3, 0.7);   // a plain policy</code></example>
-public sealed record AdapterSoup
+public sealed partial record AdapterSoup
 {
     AdapterSoup(Policy @base, IReadOnlyList<LoraAdapter> adapters)
     {
         Base = @base;
         Adapters = adapters;
+        Scoring = Soup.Of(@base);
+        Labels = [.. adapters.Select((_, i) => $"adapter{i}")];
     }
 
     /// <summary>The shared base policy (without an adapter).</summary>
@@ -72,6 +74,17 @@ public sealed record AdapterSoup
         for (int i = 0; i < lambdas.Length; i++)
             if (!double.IsFinite(lambdas[i])) throw new ArgumentException($"AdapterSoup.Mix: λ[{i}] is {lambdas[i]}.", nameof(lambdas));
         return LoraAdapter.AddDeltas(Base.CloneBase(), Adapters.Select((a, i) => (a, lambdas[i])).ToList());
+    }
+
+    /// <summary>Sets <paramref name="target"/> (a copy of <see cref="Base"/>) to θ_base + Σᵢ λᵢ ΔWᵢ in place: every adapted weight is reset from the base first.</summary>
+    internal void MixInto(Policy target, IReadOnlyList<double> lambdas)
+    {
+        var baseWeights = Base.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var weights = target.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (no_grad())
+            foreach (var prefix in Adapters.SelectMany(a => a.Layers.Select(l => l.ParameterPrefix)).Distinct())
+                weights[prefix + ".weight"].copy_(baseWeights[prefix + ".weight"]);
+        LoraAdapter.AddDeltas(target, Adapters.Select((a, i) => (a, lambdas[i])).ToList());
     }
 
     /// <inheritdoc />

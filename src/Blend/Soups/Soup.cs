@@ -255,26 +255,8 @@ public sealed record Soup
         // An axis sweep's soups are not the experts at its ends in general: evaluate each expert alone (λ one-hot, linear: bit for bit).
         var experts = Axis is null ? points.Where(p => p.Lambda.Count(l => l > 0.999) == 1).ToList()
             : [.. Enumerable.Range(0, Experts.Count).Select(e => Evaluate(e, Merge.Linear(), [.. Enumerable.Range(0, Experts.Count).Select(j => j == e ? 1.0 : 0.0)], null))];
-        var values = points.Select(p => p.Rewards).ToList();
-        var front = ParetoFront.Of(values);
-        var reference = HypervolumeReference ?? DefaultReference([.. values, .. experts.Select(p => p.Rewards)]);
-        return new SoupSweep
-        {
-            Experts = ExpertNames,
-            Objectives = Objectives.Select(o => o.Name).ToList(),
-            Method = Axis is null ? MergeMethod.Name : methods[0].Name,
-            Parameter = Axis?.Parameter,
-            Points = points,
-            Front = front,
-            HypervolumeReference = reference,
-            Hypervolume = front.Hypervolume(reference),
-            ExpertPoints = experts,
-            ExpertsHypervolume = experts.Count == 0 ? double.NaN : ParetoFront.Of([.. experts.Select(p => p.Rewards)]).Hypervolume(reference),
-            Prompts = prompts.Count,
-            SamplesPerPrompt = SampleCount,
-            Seed = Seed,
-            Seconds = clock.Elapsed.TotalSeconds,
-        };
+        return SoupSweep.Of(ExpertNames, [.. Objectives.Select(o => o.Name)], Axis is null ? MergeMethod.Name : methods[0].Name, Axis?.Parameter,
+            points, experts, HypervolumeReference, prompts.Count, SampleCount, Seed, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The soups a sweep evaluates: (method, λ, axis value) per point.</summary>
@@ -346,18 +328,6 @@ public sealed record Soup
     }
 
     internal GenerationOptions Generation() => (GenerationOptions ?? new GenerationOptions { MaxNewTokens = 32 }) with { Seed = Seed };
-
-    static IReadOnlyList<double> DefaultReference(IReadOnlyList<IReadOnlyList<double>> values)
-    {
-        int k = values[0].Count;
-        var r = new double[k];
-        for (int o = 0; o < k; o++)
-        {
-            double min = values.Min(v => v[o]), max = values.Max(v => v[o]);
-            r[o] = min - Math.Max(0.01 * (max - min), 1e-9);
-        }
-        return r;
-    }
 
     /// <summary>Opens the experts, and θ₀ when one of <paramref name="methods"/> needs it and has none of its own.</summary>
     OpenSoup OpenInputs(IEnumerable<MergeMethod> methods)

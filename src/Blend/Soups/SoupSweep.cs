@@ -8,6 +8,38 @@ namespace Blend;
 /// </summary>
 public sealed record SoupSweep
 {
+    /// <summary>
+    /// The sweep of evaluated <paramref name="points"/> and <paramref name="experts"/> (each alone): the Pareto front over the
+    /// points, its hypervolume and the experts' above <paramref name="reference"/> (default: just below the worst value of each
+    /// objective among points and experts).
+    /// </summary>
+    internal static SoupSweep Of(IReadOnlyList<string> expertNames, IReadOnlyList<string> objectives, string method, string? parameter, IReadOnlyList<SoupPoint> points,
+        IReadOnlyList<SoupPoint> experts, IReadOnlyList<double>? reference, int prompts, int samplesPerPrompt, int seed, double seconds)
+    {
+        var values = points.Select(p => p.Rewards).ToList();
+        var front = ParetoFront.Of(values);
+        reference ??= DefaultReference([.. values, .. experts.Select(p => p.Rewards)]);
+        return new SoupSweep
+        {
+            Experts = expertNames, Objectives = objectives, Method = method, Parameter = parameter, Points = points, Front = front,
+            HypervolumeReference = reference, Hypervolume = front.Hypervolume(reference), ExpertPoints = experts,
+            ExpertsHypervolume = experts.Count == 0 ? double.NaN : ParetoFront.Of([.. experts.Select(p => p.Rewards)]).Hypervolume(reference),
+            Prompts = prompts, SamplesPerPrompt = samplesPerPrompt, Seed = seed, Seconds = seconds,
+        };
+    }
+
+    static IReadOnlyList<double> DefaultReference(IReadOnlyList<IReadOnlyList<double>> values)
+    {
+        int k = values[0].Count;
+        var r = new double[k];
+        for (int o = 0; o < k; o++)
+        {
+            double min = values.Min(v => v[o]), max = values.Max(v => v[o]);
+            r[o] = min - Math.Max(0.01 * (max - min), 1e-9);
+        }
+        return r;
+    }
+
     /// <summary>The experts' labels, in λ order.</summary>
     public required IReadOnlyList<string> Experts { get; init; }
 

@@ -51,9 +51,9 @@ public static class Sft
         var o = (options ?? new SftOptions()).Validate();
         if (policy.IsFrozen) throw new InvalidOperationException("Sft.Train: the policy is frozen (a reference model); train a Clone() instead.");
         if (train.Count == 0) throw new ArgumentException("Sft.Train: the training set is empty.");
-        if ((o.Lora is not null || LoraAdapter.Of(policy) is not null) && (o.CheckpointDir is not null || o.ResumeFrom is not null))
-            throw new ArgumentException("Sft.Train: checkpoints and resuming are not implemented for LoRA training yet; drop CheckpointDir/ResumeFrom and save the adapter after training (LoraAdapter.Of(policy).Save(dir)).");
         if (o.Lora is { } lora && LoraAdapter.Of(policy) is null) LoraAdapter.Attach(policy, lora);
+        // A LoRA run checkpoints its adapter, tied to the frozen base by its fingerprint (LoraCheckpoint).
+        string? loraBase = LoraAdapter.Of(policy) is not null && (o.CheckpointDir is not null || o.ResumeFrom is not null) ? LoraCheckpoint.BaseFingerprint(policy) : null;
         var examples = Encode(policy, train);
         var evalExamples = eval is null || eval.Count == 0 ? null : Encode(policy, eval).Take(o.EvalExamples).ToList();
         BlendRuntime.Seed(o.Seed);
@@ -76,7 +76,7 @@ public static class Sft
         var order = new List<int>();
         int cursor = 0;
         bool timedOut = false;
-        int start = o.ResumeFrom is null ? 0 : SftCheckpoint.Restore(o.ResumeFrom, policy, optimizer, o, examples.Count);
+        int start = o.ResumeFrom is null ? 0 : SftCheckpoint.Restore(o.ResumeFrom, policy, optimizer, o, examples.Count, loraBase);
         // Replay the data order of the restored steps: the shuffles are the only random draws between updates.
         for (int i = 0; i < start * o.GradientAccumulation * o.BatchSize; i++)
         {
@@ -136,7 +136,7 @@ public static class Sft
             }
             if (o.CheckpointDir is not null && (last || (o.CheckpointEvery > 0 && step % o.CheckpointEvery == 0)))
             {
-                SftCheckpoint.Save(o.CheckpointDir, policy, optimizer, o, step, examples.Count);
+                SftCheckpoint.Save(o.CheckpointDir, policy, optimizer, o, step, examples.Count, loraBase);
                 lastGood = step;
             }
             var record = new SftStep(step, meanLoss, evalLoss, lr, gradNorm, tokens, clock.Elapsed.TotalSeconds);

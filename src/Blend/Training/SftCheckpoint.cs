@@ -16,21 +16,24 @@ internal static class SftCheckpoint
     const string StateName = "trainer_state.json";
     const string LegacyStateName = "sft-state.json";
 
-    public static void Save(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int step, int examples) =>
+    /// <summary>Writes a checkpoint; <paramref name="loraBase"/> (the base fingerprint of a LoRA run, <see cref="LoraCheckpoint"/>) saves the adapter instead of the whole policy.</summary>
+    public static void Save(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int step, int examples, string? loraBase = null) =>
         CheckpointFolder.Write(dir, "sft", tmp =>
         {
-            policy.WriteFiles(tmp);
+            if (loraBase is null) policy.WriteFiles(tmp);
+            else LoraCheckpoint.WriteFiles(tmp, policy);
             OptimizerCheckpoint.Save(tmp, optimizer, policy.Model);
             var state = new JsonObject
             {
                 ["format"] = Format, ["step"] = step, ["global_step"] = step, ["steps"] = o.Steps, ["max_steps"] = o.Steps, ["seed"] = o.Seed, ["batch_size"] = o.BatchSize,
                 ["gradient_accumulation"] = o.GradientAccumulation, ["examples"] = examples,
             };
+            if (loraBase is not null) state[LoraCheckpoint.BaseField] = loraBase;
             AtomicFile.WriteAllText(Path.Combine(tmp, StateName), state.ToJsonString());
         }, step);
 
-    /// <summary>Loads weights and optimizer state into the run; returns the step the checkpoint was written at.</summary>
-    public static int Restore(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int examples)
+    /// <summary>Loads weights (or, with <paramref name="loraBase"/>, the adapter) and optimizer state into the run; returns the step the checkpoint was written at.</summary>
+    public static int Restore(string dir, Policy policy, OptimizerHelper optimizer, SftOptions o, int examples, string? loraBase = null)
     {
         dir = CheckpointFolder.Locate(dir, "Sft.Train: ResumeFrom", StateName, "sft");
         var path = Path.Combine(dir, StateName);
@@ -51,8 +54,11 @@ internal static class SftCheckpoint
         int step = StateFile.Int(state, path, "step");
         if (step < 0 || step > o.Steps) throw new InvalidOperationException($"{path}: step {step} is outside this run's 0..{o.Steps} (SftOptions.Steps).");
 
-        using (var saved = Policy.Load(dir, policy.Device))
+        if (loraBase is not null) LoraCheckpoint.Restore(dir, state, path, policy, loraBase);
+        else
         {
+            LoraCheckpoint.ThrowIfHeld(dir, "SftOptions.Lora");
+            using var saved = Policy.Load(dir, policy.Device);
             if (saved.Config != policy.Config)
                 throw new InvalidOperationException($"{dir}: the checkpoint's model config ({saved.Config}) differs from the policy being trained ({policy.Config}).");
             using var noGrad = TorchSharp.torch.no_grad();

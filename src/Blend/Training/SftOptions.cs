@@ -66,6 +66,8 @@ public sealed record SftOptions
     /// Train a LoRA adapter (<see cref="LoraAdapter"/>) attached to the policy in place instead of every weight: the base stays
     /// frozen and only A and B move; afterwards <c>LoraAdapter.Of(policy)</c> saves or merges it. A policy that already carries
     /// an adapter trains that one whatever this says; null (default) trains what has gradients (every weight of a plain policy).
+    /// Checkpoints then hold the adapter in PEFT's layout, its optimizer state and the base model's fingerprint
+    /// (<c>base_model_sha256</c>); <see cref="ResumeFrom"/> needs the same base policy and adapter options.
     /// </summary>
     public LoraOptions? Lora { get; init; }
 

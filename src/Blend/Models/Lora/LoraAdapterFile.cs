@@ -23,6 +23,12 @@ internal static class LoraAdapterFile
     {
         ArgumentNullException.ThrowIfNull(adapter);
         ArgumentException.ThrowIfNullOrEmpty(dir);
+        CheckpointFolder.Write(dir, "lora-adapter", tmp => WriteFiles(adapter, tmp, baseModel));
+    }
+
+    /// <summary>Writes the two PEFT files into an existing folder (not atomic: callers swap the folder in).</summary>
+    public static void WriteFiles(LoraAdapter adapter, string tmp, string? baseModel)
+    {
         var o = adapter.Options;
         var config = adapter.Policy.Config;
         bool reward = config.RewardHead;
@@ -58,11 +64,8 @@ internal static class LoraAdapterFile
         if (reward)
             foreach (var (name, p) in adapter.Policy.Model.named_parameters().Where(p => p.name.StartsWith("reward_head.", StringComparison.Ordinal)))
                 tensors.Add(new NamedTensor(Prefix + CheckpointNames.FileName(config, name), p));
-        CheckpointFolder.Write(dir, "lora-adapter", tmp =>
-        {
-            AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            Safetensors.Write(Path.Combine(tmp, WeightsFile), tensors, [new("format", "pt"), new("producer", "blend")]);
-        });
+        AtomicFile.WriteAllText(Path.Combine(tmp, ConfigFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Safetensors.Write(Path.Combine(tmp, WeightsFile), tensors, [new("format", "pt"), new("producer", "blend")]);
     }
 
     public static LoraAdapter Load(Policy policy, string dir)
@@ -77,6 +80,15 @@ internal static class LoraAdapterFile
         LoraAdapter adapter;
         try { adapter = LoraAdapter.Attach(policy, options); }
         catch (ArgumentException e) { throw new FormatException($"{configPath}: {e.Message}", e); }
+        ReadWeights(adapter, weightsPath);
+        return adapter;
+    }
+
+    /// <summary>Reads <paramref name="weightsPath"/>'s A and B (and a reward model's score head) into <paramref name="adapter"/>, checking every name and shape.</summary>
+    public static void ReadWeights(LoraAdapter adapter, string weightsPath)
+    {
+        var policy = adapter.Policy;
+        var options = adapter.Options;
         using var file = SafetensorsFile.Open(weightsPath);
         var expected = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var layer in adapter.Layers)
@@ -107,8 +119,52 @@ internal static class LoraAdapterFile
             file.ReadInto(name, target);
             if (!target.isfinite().all().item<bool>()) throw new FormatException($"{weightsPath}: tensor '{name}' holds NaN or infinite values.");
         }
-        return adapter;
     }
+
+    /// <summary>
+    /// Every field of <c>LoraConfig</c> (with <c>PeftConfig</c>'s) that PEFT 0.10–0.21 writes into <c>adapter_config.json</c>, with
+    /// the values Blend accepts: null for any value (informational, or used only when the adapter is initialised), otherwise a
+    /// test (PEFT's default, where Blend does not implement the option). Fields checked elsewhere: <c>peft_type</c>,
+    /// <c>task_type</c>, <c>bias</c>, <c>modules_to_save</c>, <c>init_lora_weights</c>, <c>r</c>, <c>lora_alpha</c>,
+    /// <c>lora_dropout</c>, <c>target_modules</c>. A field not listed (a later PEFT's) is accepted only at a default-like value
+    /// (null, false, empty).
+    /// </summary>
+    static readonly Dictionary<string, Func<JsonNode?, bool>?> Fields = new(StringComparer.Ordinal)
+    {
+        ["peft_type"] = null, ["task_type"] = null, ["bias"] = null, ["modules_to_save"] = null, ["init_lora_weights"] = null,
+        ["r"] = null, ["lora_alpha"] = null, ["lora_dropout"] = null, ["target_modules"] = null,
+        // informational
+        ["base_model_name_or_path"] = null, ["revision"] = null, ["inference_mode"] = null, ["auto_mapping"] = null, ["peft_version"] = null,
+        // the layout is the module's own (Conv1D or Linear), whatever the flag says (PEFT corrects it with a warning too)
+        ["fan_in_fan_out"] = null,
+        // used only when the adapter is initialised or trained
+        ["eva_config"] = null, ["runtime_config"] = null, ["megatron_core"] = null, ["qalora_group_size"] = null, ["ensure_weight_tying"] = null,
+        // not implemented: accepted at PEFT's default only
+        ["use_rslora"] = IsFalse, ["use_dora"] = IsFalse, ["lora_bias"] = IsFalse, ["use_qalora"] = IsFalse,
+        ["rank_pattern"] = IsEmpty, ["alpha_pattern"] = IsEmpty, ["loftq_config"] = IsEmpty,
+        ["layers_to_transform"] = IsEmpty, ["layers_pattern"] = IsEmpty, ["exclude_modules"] = IsEmpty, ["layer_replication"] = IsEmpty,
+        ["megatron_config"] = IsEmpty, ["target_parameters"] = IsEmpty, ["trainable_token_indices"] = IsEmpty,
+        ["corda_config"] = IsEmpty, ["lora_ga_config"] = IsEmpty, ["alora_invocation_tokens"] = IsEmpty, ["arrow_config"] = IsEmpty,
+        ["use_bdlora"] = IsEmpty, ["kasa_config"] = IsEmpty, ["monteclora_config"] = IsEmpty, ["velora_config"] = IsEmpty,
+    };
+
+    static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
+    {
+        ["use_rslora"] = "false", ["use_dora"] = "false", ["lora_bias"] = "false", ["use_qalora"] = "false",
+        ["rank_pattern"] = "{}", ["alpha_pattern"] = "{}", ["loftq_config"] = "{}",
+    };
+
+    static bool IsFalse(JsonNode? n) => n is null || (n is JsonValue v && v.TryGetValue<bool>(out var b) && !b);
+
+    static bool IsEmpty(JsonNode? n) => n switch
+    {
+        null => true,
+        JsonObject o => o.Count == 0,
+        JsonArray a => a.Count == 0,
+        _ => false,
+    };
+
+    static bool IsDefault(JsonNode? n) => IsFalse(n) || IsEmpty(n);
 
     /// <summary>The <see cref="LoraOptions"/> of a PEFT <c>adapter_config.json</c>; a PEFT option Blend does not implement is an error naming it.</summary>
     internal static LoraOptions ReadConfig(string path)
@@ -128,29 +184,26 @@ internal static class LoraAdapterFile
             JsonValue v when v.TryGetValue<double>(out var d) => d,
             _ => throw new FormatException($"{path}: field '{field}' must be a number."),
         };
-        bool Flag(string field) => root[field] switch
-        {
-            null => false,
-            JsonValue v when v.TryGetValue<bool>(out var b) => b,
-            _ => throw new FormatException($"{path}: field '{field}' must be true or false."),
-        };
         if (Text("peft_type") is var type && type != "LORA")
             throw new FormatException($"{path}: field 'peft_type' is {(type is null ? "missing" : $"'{type}'")}; Blend reads LORA adapters.");
         if (Text("task_type") is { } task && task is not ("CAUSAL_LM" or "SEQ_CLS"))
             throw new FormatException($"{path}: field 'task_type' is '{task}'; Blend reads CAUSAL_LM and SEQ_CLS adapters.");
         if ((Text("bias") ?? "none") != "none") throw new FormatException($"{path}: field 'bias' is '{Text("bias")}'; Blend reads adapters with bias 'none'.");
-        if (Flag("use_dora")) throw new FormatException($"{path}: field 'use_dora' is true; Blend does not implement DoRA.");
-        if (Flag("use_rslora")) throw new FormatException($"{path}: field 'use_rslora' is true; Blend scales by α/r, not α/√r.");
-        foreach (var field in new[] { "rank_pattern", "alpha_pattern" })
-            if (root[field] is JsonObject o && o.Count > 0) throw new FormatException($"{path}: field '{field}' is not empty; Blend uses one r and one α for every module.");
-        foreach (var field in new[] { "layers_to_transform", "layers_pattern" })
-            if (root[field] is not null) throw new FormatException($"{path}: field '{field}' is set; Blend adapts every layer a target name matches.");
-        if (root["modules_to_save"] is JsonArray save && save.Any(m => m?.GetValue<string>() is not ScoreModule and not "classifier"))
+        if (root["modules_to_save"] is JsonArray save && save.Any(m => m is not JsonValue v || !v.TryGetValue<string>(out var s) || s is not ScoreModule and not "classifier"))
             throw new FormatException($"{path}: field 'modules_to_save' lists {save.ToJsonString()}; Blend restores only a reward model's 'score' head.");
+        if (root["init_lora_weights"] is JsonValue init && init.TryGetValue<string>(out var scheme) && scheme is not ("gaussian" or "eva" or "orthogonal"))
+            throw new FormatException($"{path}: field 'init_lora_weights' is '{scheme}'; that initialisation ({scheme}) changes the base weights, so the adapter does not apply to the plain base (convert it in PEFT with path_initial_model_for_weight_conversion).");
+        foreach (var (field, value) in root)
+            if (!Fields.TryGetValue(field, out var accepts))
+            {
+                if (!IsDefault(value)) throw new FormatException($"{path}: field '{field}' is {value!.ToJsonString()}; Blend does not know this PEFT option (it reads it only at its default: null, false, empty).");
+            }
+            else if (accepts is not null && !accepts(value))
+                throw new FormatException($"{path}: field '{field}' is {value?.ToJsonString() ?? "null"}; Blend does not implement it (it reads it only at PEFT's default {(Defaults.TryGetValue(field, out var d) ? d : "null")}).");
         var targets = root["target_modules"] switch
         {
             JsonArray a => a.Select((n, i) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new FormatException($"{path}: target_modules[{i}] is not a module name.")).ToList(),
-            JsonValue v when v.TryGetValue<string>(out var s) => throw new FormatException($"{path}: field 'target_modules' is the pattern '{s}'; Blend reads a list of module names."),
+            JsonValue v when v.TryGetValue<string>(out var s) => throw new FormatException($"{path}: field 'target_modules' is the regular expression (or wildcard) '{s}'; Blend reads a list of module names."),
             null => throw new FormatException($"{path}: field 'target_modules' is missing."),
             _ => throw new FormatException($"{path}: field 'target_modules' must be a list of module names."),
         };

@@ -7,6 +7,9 @@ namespace Blend.Tests.Models.Lora;
 /// <summary>Helpers of the LoRA tests: trained-looking adapters, logits, tensor snapshots and the NumPy merge script.</summary>
 internal static class LoraTestKit
 {
+    /// <summary>Rank 4, α 8 on every projection of Blend's GPT (attention, its output and the MLP).</summary>
+    public static readonly LoraOptions EveryProjection = new() { Rank = 4, Alpha = 8, TargetModules = ["c_attn", "c_proj", "c_fc"] };
+
     /// <summary>Ids for a forward pass (within every tiny vocabulary).</summary>
     public static readonly long[] Ids = [1, 5, 9, 2, 7, 3, 11, 4];
 

@@ -10,7 +10,7 @@ namespace Blend.Tests.Models.Lora;
 [Collection("Torch")]
 public class LoraTrainersTests
 {
-    static readonly LoraOptions Options = new() { Rank = 4, Alpha = 8, TargetModules = ["c_attn", "c_proj", "c_fc"] };
+    static readonly LoraOptions Options = EveryProjection;
 
     static IReadOnlyList<PreferencePair> ToyPairs() =>
         Enumerable.Range(0, 24).Select(i => new PreferencePair("chat", $"Question number {i}?", $"A clear helpful answer about {i}.", $"no {i}!!")).ToList();
@@ -83,15 +83,5 @@ public class LoraTrainersTests
         }
         using var merged = adapter.Merge();
         Assert.Null(LoraAdapter.Of(merged));
-    }
-
-    [Fact]
-    public void Lora_runs_refuse_checkpoints_they_cannot_write_before_training()
-    {
-        using var policy = CgpoFixture.Policy(seed: 5);
-        var e = Assert.Throws<ArgumentException>(() => CgpoCheckpointTests.Run(policy).Steps(1).Lora(Options).Checkpoints(TinyPolicy.TempDir(), every: 1).Train());
-        Assert.Contains("LoRA", e.Message);
-        var s = Assert.Throws<ArgumentException>(() => Sft.Train(policy, [new Sample("chat", "Name a color.", "Blue.")], options: new SftOptions { Steps = 1, Lora = Options, CheckpointDir = TinyPolicy.TempDir() }));
-        Assert.Contains("LoRA", s.Message);
     }
 }

@@ -32,6 +32,13 @@ public sealed record MathHackingOptions
     /// <summary>Seed of the SFT initialisation and batches (one shared SFT policy). Default 1.</summary>
     public int SftSeed { get; init; } = 1;
 
+    /// <summary>
+    /// Fraction of the SFT training answers padded with 1–3 gold answer sentences of other training problems, the annotator's
+    /// padding (<see cref="BiasedAnnotator"/>), so that the SFT policy itself sometimes pads and the length flaw is within its
+    /// reach. Default 0.15, fixed before the run that uses it; 0 trains on the plain answers (the earlier runs).
+    /// </summary>
+    public double SftPaddedFraction { get; init; } = 0.15;
+
     /// <summary>Policy width (4 layers, 4 heads, rotary positions). Default 128.</summary>
     public int Width { get; init; } = 128;
 

@@ -32,13 +32,7 @@ internal sealed class BiasedAnnotator(double lengthBonus, double sharpness)
         var prompts = problems.Select(p => p.Text).ToList();
         var a = sft.Generate(prompts, new GenerationOptions { MaxNewTokens = maxNewTokens, Seed = BlendRuntime.DeriveSeed(seed, "math-hacking/pairs-a") });
         var b = sft.Generate(prompts, new GenerationOptions { MaxNewTokens = maxNewTokens, Seed = BlendRuntime.DeriveSeed(seed, "math-hacking/pairs-b") });
-        string Pad(string response)
-        {
-            if (rng.NextDouble() < 0.5) return response;
-            int extra = 1 + rng.Next(3);
-            for (int i = 0; i < extra; i++) response += " " + padding.Responses[rng.Next(padding.Count)];
-            return response;
-        }
+        string Pad(string response) => rng.NextDouble() < 0.5 ? response : PadWithAnswers(response, padding, rng);
         var pairs = new List<LabelledPair>();
         for (int i = 0; i < problems.Count; i++)
         {
@@ -52,6 +46,18 @@ internal sealed class BiasedAnnotator(double lengthBonus, double sharpness)
             pairs.Add(new LabelledPair(new PreferencePair(item.Task, item.Text, c, r) { Id = item.Id, Source = "biased-annotator" }, sc.Gold, sr.Gold, sc.Biased, sr.Biased));
         }
         return pairs;
+    }
+
+    /// <summary>
+    /// <paramref name="response"/> followed by 1–3 gold answer sentences of problems drawn uniformly from <paramref name="padding"/>
+    /// (the padding of the annotator's pairs and of the padded SFT answers, <see cref="MathHackingOptions.SftPaddedFraction"/>).
+    /// </summary>
+    internal static string PadWithAnswers(string response, PromptSet padding, Random rng)
+    {
+        int extra = 1 + rng.Next(3);
+        for (int i = 0; i < extra; i++)
+            response += " " + (padding.Responses[rng.Next(padding.Count)] ?? throw new ArgumentException("BiasedAnnotator: a padding problem has no gold response."));
+        return response;
     }
 
     /// <summary>How often the reward model orders held-out pairs as the sampled labels, the noise-free biased scores and gold do (ties left out).</summary>

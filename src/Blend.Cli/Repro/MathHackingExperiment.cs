@@ -82,16 +82,21 @@ public static class MathHackingExperiment
     /// <summary>The phrase counted per response (<see cref="HackingPoint.KeywordCount"/>: answer sentences per response).</summary>
     internal const string AnswerPhrase = "The answer is";
 
-    static CgpoRun Configure(CgpoRun run, string arm, PromptSet train, IJudge judge, IRewardModel proxy, MathHackingOptions o)
+    /// <summary>The control arm: CRPG with the math judge and the gold reward (the judge's 1 for the exact answer) in place of the proxy.</summary>
+    internal const string GoldArm = "gold";
+
+    internal static CgpoRun Configure(CgpoRun run, string arm, PromptSet train, IJudge judge, IRewardModel proxy, MathHackingOptions o)
     {
         OptimizerOptions optimizer = arm switch
         {
             "ppo" => new PpoOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlCoef = o.PpoKlCoef },
-            "crpg" => new CrpgOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
+            "crpg" or GoldArm => new CrpgOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
             "crraft" => new CrraftOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
             "codpo" => new CodpoOptions { SamplesPerPrompt = o.SamplesPerPrompt },
-            _ => throw new ArgumentException($"MathHackingOptions.Arms: unknown arm '{arm}' (use ppo, crpg, crraft, codpo)."),
+            _ => throw new ArgumentException($"MathHackingOptions.Arms: unknown arm '{arm}' (use ppo, crpg, crraft, codpo, {GoldArm})."),
         };
+        // The control arm: CRPG with the math judge whose reward is the judge itself (1 for the exact answer), not the proxy.
+        if (arm == GoldArm) proxy = Reward.FromJudge(judge, "gold");
         return run.LearningRate(o.LearningRate).Sampling(maxNewTokens: o.MaxNewTokens, temperature: 1.0).Task("math", t =>
         {
             t = t.Prompts(train).Reward(proxy).Optimizer(optimizer).PromptsPerStep(o.PromptsPerStep);
@@ -99,7 +104,7 @@ public static class MathHackingExperiment
         });
     }
 
-    static HackingPoint Evaluate(Policy policy, Policy sft, PromptSet eval, IJudge judge, IRewardModel proxy, MathHackingOptions o, int seed)
+    internal static HackingPoint Evaluate(Policy policy, Policy sft, PromptSet eval, IJudge judge, IRewardModel proxy, MathHackingOptions o, int seed)
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
         // Common random numbers: the same sampling seed for every arm and step; log π comes from the generation itself.

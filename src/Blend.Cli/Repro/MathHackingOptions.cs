@@ -32,6 +32,13 @@ public sealed record MathHackingOptions
     /// <summary>Seed of the SFT initialisation and batches (one shared SFT policy). Default 1.</summary>
     public int SftSeed { get; init; } = 1;
 
+    /// <summary>
+    /// Fraction of the SFT training answers padded with 1–3 gold answer sentences of other training problems, the annotator's
+    /// padding (<see cref="BiasedAnnotator"/>), so that the SFT policy itself sometimes pads and the length flaw is within its
+    /// reach. Default 0.15, fixed before the run that uses it; 0 trains on the plain answers (the earlier runs).
+    /// </summary>
+    public double SftPaddedFraction { get; init; } = 0.15;
+
     /// <summary>Policy width (4 layers, 4 heads, rotary positions). Default 128.</summary>
     public int Width { get; init; } = 128;
 
@@ -75,8 +82,12 @@ public sealed record MathHackingOptions
     /// <summary>Held-out problems per evaluation (at most <see cref="TestProblems"/>). Default 200.</summary>
     public int EvalPrompts { get; init; } = 200;
 
-    /// <summary>RL learning rate (AdamW). Default 3e-4.</summary>
-    public double LearningRate { get; init; } = 3e-4;
+    /// <summary>
+    /// RL learning rate (AdamW). Default 3e-5: chosen on the control arm only, after the first committed run (lr 3e-4) was seen,
+    /// as the largest of 3e-4, 1e-4, 3e-5 at which the gold-reward control (<c>gold</c>) did not lower exact match over 60 steps
+    /// (seed 1: 0.775 → 0.535 at 3e-4, → 0.745 at 1e-4, → 0.785 at 3e-5; docs/experiments.md#reward-hacking-on-math).
+    /// </summary>
+    public double LearningRate { get; init; } = 3e-5;
 
     /// <summary>Maximum new tokens per response (room for a few extra sentences). Default 24.</summary>
     public int MaxNewTokens { get; init; } = 24;
@@ -87,8 +98,11 @@ public sealed record MathHackingOptions
     /// <summary>Per-token KL penalty β of the PPO baseline. Default 0.05.</summary>
     public double PpoKlCoef { get; init; } = 0.05;
 
-    /// <summary>Arms: <c>ppo</c> (no judge), <c>crpg</c>, <c>crraft</c>, <c>codpo</c> (each with the math judge). Default all four.</summary>
-    public IReadOnlyList<string> Arms { get; init; } = ["ppo", "crpg", "crraft", "codpo"];
+    /// <summary>
+    /// Arms: <c>ppo</c> (no judge), <c>crpg</c>, <c>crraft</c>, <c>codpo</c> (each with the math judge) and the control
+    /// <c>gold</c> (CRPG with the math judge and the gold reward, 1 for the exact answer, in place of the proxy). Default all five.
+    /// </summary>
+    public IReadOnlyList<string> Arms { get; init; } = ["gold", "ppo", "crpg", "crraft", "codpo"];
 
     /// <summary>
     /// Evaluate on the first <see cref="EvalPrompts"/> training problems instead of the held-out ones: for the smoke run,
@@ -104,11 +118,12 @@ public sealed record MathHackingOptions
 
     /// <summary>
     /// The one-seed reduction CI runs: 500 SFT steps on 2000 problems (memorised, so it is evaluated on them), fewer pairs
-    /// and steps, PPO and CRPG only.
+    /// and steps, PPO and CRPG only, at the first run's lr 3e-4 (what its assertions were checked at; the smoke was not rerun
+    /// at the full run's 3e-5).
     /// </summary>
     public static MathHackingOptions Smoke { get; } = new()
     {
         Seeds = 1, TrainProblems = 2000, SftSteps = 500, PreferencePairs = 1200, RewardSteps = 300, EvaluateOnTrainingProblems = true,
-        Steps = 40, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["ppo", "crpg"],
+        Steps = 40, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["ppo", "crpg"], LearningRate = 3e-4,
     };
 }

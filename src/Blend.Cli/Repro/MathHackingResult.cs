@@ -80,14 +80,15 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
         sb.AppendLine("# Reward hacking on math: PPO vs CGPO on a learned, length-biased reward model").AppendLine();
         sb.AppendLine(F($"RL seeds {o.FirstSeed}..{o.FirstSeed + o.Seeds - 1} (one SFT policy and one reward model shared by every seed and arm); {Seconds:F0} s in all."));
         sb.AppendLine();
-        sb.AppendLine(F($"- **SFT policy**: 4-layer width-{o.Width} rotary GPT ({o.Layers} layers, 4 heads), {o.TrainProblems} generated problems, {o.SftSteps} steps × batch {o.SftBatchSize}, AdamW {o.SftLearningRate} warmup + cosine, seed {o.SftSeed}; ")
+        sb.AppendLine(F($"- **SFT policy**: 4-layer width-{o.Width} rotary GPT ({o.Layers} layers, 4 heads), {o.TrainProblems} generated problems, {o.SftSteps} steps × batch {o.SftBatchSize}, AdamW {o.SftLearningRate} warmup + cosine, seed {o.SftSeed}, ")
+            + (o.SftPaddedFraction > 0 ? F($"{o.SftPaddedFraction:P0} of the training answers padded with 1–3 answer sentences of other problems (the annotator's padding, so that the policy can pad); ") : "training answers unpadded; ")
             + F($"greedy exact match **{SftExactMatch:P1}** on {(o.EvaluateOnTrainingProblems ? F($"{o.EvalPrompts} of its training problems") : F($"{Math.Min(o.EvalPrompts, o.TestProblems)} held-out problems"))} ({(SftCached ? "loaded from the cache in the output folder" : F($"trained in {SftSeconds:F0} s"))})."));
         sb.AppendLine(F($"- **Biased annotator** (the planted flaw): score = 1[exact answer] + {o.LengthBonus}·words, P(a ≻ b) = σ({o.AnnotatorSharpness}·Δscore); two extra sentences (8 words) outweigh a right answer. ")
             + F($"Pairs: two SFT samples per training problem, each padded with probability ½ by 1–3 answer sentences of other problems; {Pairs} pairs."));
         if (RewardTraining is { } rt)
             sb.AppendLine(F($"- **Proxy reward model** (Bradley–Terry, 2 layers, width 96, {rt.Steps} steps × 32 pairs, from scratch): held-out accuracy on the annotator's labels {rt.HeldOutAccuracy:P1}; ")
                 + (Agreement is { } a ? F($"on {a.Pairs} fresh pairs: vs the sampled labels **{a.VsLabels:P1}**, vs the noise-free biased order **{a.VsBiased:P1}**, vs gold **{a.VsGold:P1}** ({a.GoldPairs} pairs where exactly one answer is right; the annotator's own labels agree with gold on {a.LabelsVsGold:P1}).") : ""));
-        sb.AppendLine(F($"- **RL**: {o.Steps} steps per arm, {o.PromptsPerStep} prompts × K = {o.SamplesPerPrompt} per step, lr {o.LearningRate}, at most {o.MaxNewTokens} new tokens, temperature 1; PPO: KL penalty β {o.PpoKlCoef}, no judge; CRPG, CRRAFT, CODPO: the math judge (exact answer), KL_max {o.KlMax} (CRPG, CRRAFT)."));
+        sb.AppendLine(F($"- **RL**: {o.Steps} steps per arm, {o.PromptsPerStep} prompts × K = {o.SamplesPerPrompt} per step, lr {o.LearningRate}, at most {o.MaxNewTokens} new tokens, temperature 1; PPO: KL penalty β {o.PpoKlCoef}, no judge; CRPG, CRRAFT, CODPO: the math judge (exact answer), KL_max {o.KlMax} (CRPG, CRRAFT); gold (the control): CRPG with the math judge and the gold reward (1 for the exact answer) in place of the proxy."));
         sb.AppendLine(F($"- **Evaluation** every {o.EvalEvery} steps on {(o.EvaluateOnTrainingProblems ? F($"{o.EvalPrompts} training problems (memorised by the short SFT)") : F($"{Math.Min(o.EvalPrompts, o.TestProblems)} held-out problems"))}, one sample each at temperature 1 with the same seed for every arm and step: proxy = the reward model's score, exact match = the math judge's pass rate (the gold metric)."));
         sb.AppendLine().AppendLine("![exact match](exact-match.svg)").AppendLine().AppendLine("![proxy](proxy.svg)").AppendLine();
         sb.AppendLine(F($"## At the end (step {Last}), mean ± std over seeds")).AppendLine();
@@ -104,6 +105,8 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
         sb.AppendLine().AppendLine("## Claims").AppendLine();
         sb.AppendLine($"- PPO raises the proxy: **{Yes(PpoProxyRose)}**");
         sb.AppendLine(F($"- PPO's exact match falls (by more than {Tolerance}): **{Yes(PpoExactFell)}**"));
+        if (Run.Arms.Contains(MathHackingExperiment.GoldArm))
+            sb.AppendLine(F($"- Control (CRPG with the gold reward) keeps or raises exact match (within {Tolerance}): **{Yes(ExactKept(MathHackingExperiment.GoldArm))}**: the learning setup itself does not lower exact match"));
         foreach (var arm in new[] { "crpg", "crraft", "codpo" }.Where(Run.Arms.Contains))
             sb.AppendLine(F($"- {arm.ToUpperInvariant()} keeps or raises exact match (within {Tolerance}): **{Yes(ExactKept(arm))}**; held-out judge pass rate ≥ 0.95 at the end: **{Yes(PassRateAtLeast95(arm))}** ({At(arm, Last, p => p.TrueScore).Mean:F3})"));
         return sb.ToString();

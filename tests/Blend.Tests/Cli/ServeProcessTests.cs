@@ -49,8 +49,16 @@ public sealed partial class ServeProcessTests
             using var client = Process.Start(py)!;
             var pyOut = client.StandardOutput.ReadToEndAsync();
             var pyErr = client.StandardError.ReadToEndAsync();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(180)); // a deadline against hangs, not a timing: a loaded 2-core box took over 60 s here
-            await client.WaitForExitAsync(deadline.Token);
+            // A deadline against hangs, not a timing: alone this takes ~2 s (also beside six busy loops), but during a full CI
+            // run beside another session's training the clients once took over 180 s; on a hang the failure shows both sides.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(420));
+            try { await client.WaitForExitAsync(deadline.Token); }
+            catch (OperationCanceledException)
+            {
+                client.Kill(entireProcessTree: true);
+                server.Kill(entireProcessTree: true);
+                Assert.Fail($"the Python clients did not finish within 420 s.\nclient stdout: {await pyOut}\nclient stderr: {await pyErr}\nserver stderr: {await stderr}");
+            }
             Assert.True(client.ExitCode == 0, await pyErr);
             var result = JsonNode.Parse(await pyOut)!;
             Assert.Equal(expected, result["trl"]!.AsArray().Select(x => x!.GetValue<double>()));

@@ -41,7 +41,7 @@ public class MathSftPaddingTests
     public void The_sft_cache_is_keyed_on_the_padded_fraction_and_rejects_a_bad_fraction()
     {
         var codec = TextCodec.Cl100k().Compact(Split.Train.Concat(Split.Test).Select(i => i.Text).Concat(Split.Train.Responses!).Concat(Split.Test.Responses!)!);
-        var tiny = new MathHackingOptions { TrainProblems = 40, TestProblems = 8, SftSteps = 2, SftBatchSize = 4, Width = 16, Layers = 1 };
+        var tiny = new MathHackingOptions { TrainProblems = 40, TestProblems = 8, SftSteps = 2, SftBatchSize = 4, Width = 16, Layers = 1, SftPaddedFraction = 0.15 };
         Assert.Contains("padded_fraction=0.15\n", MathSftCache.Stamp(tiny, codec), StringComparison.Ordinal);
         Assert.NotEqual(MathSftCache.Stamp(tiny, codec), MathSftCache.Stamp(tiny with { SftPaddedFraction = 0 }, codec));
         var dir = Path.Combine(Path.GetTempPath(), $"blend-math-sft-{Guid.NewGuid():N}");

@@ -15,11 +15,15 @@ internal static class ReproCommand
         cmd.Subcommands.Add(Experiment("cgpo", "Reward hacking: PPO vs CGPO (CRPG, CRRAFT, CODPO) on a proxy reward with planted flaws.", Repro.CgpoRepro.Run));
         cmd.Subcommands.Add(Experiment("soups", "Rewarded soups: the soup front vs MORL on two conflicting rewards, and the different-init control.", Repro.SoupsRepro.Run));
         cmd.Subcommands.Add(Experiment("late-hacking", "Late hacking: CRPG without judges run long (600 steps) on the cgpo setup; when does the true score fall?", Repro.LateHackingRepro.Run));
-        cmd.Subcommands.Add(Experiment("math-hacking", "Reward hacking on math: PPO vs CRPG, CRRAFT, CODPO on a learned length-biased reward model, judged by the exact answer.", Repro.MathHackingRepro.Run));
+        var padded = new Option<double?>("--sft-padded-fraction")
+        {
+            Description = "Fraction of the SFT answers padded with 1–3 answer sentences of other problems, so that the policy can reach the length flaw (default 0; the padded run writes notebooks/results/math-hacking-padded).",
+        };
+        cmd.Subcommands.Add(Experiment("math-hacking", "Reward hacking on math: PPO vs CRPG, CRRAFT, CODPO on a learned length-biased reward model, judged by the exact answer.", Repro.MathHackingRepro.Run, padded));
         return cmd;
     }
 
-    static Command Experiment(string name, string description, Func<Repro.ReproSettings, int> run)
+    static Command Experiment(string name, string description, Func<Repro.ReproSettings, int> run, Option<double?>? paddedFraction = null)
     {
         var outOption = new Option<string?>("--out") { Description = $"Output folder (default out/repro/{name}, a scratch folder)." };
         var update = new Option<bool>("--update-results") { Description = $"Also write the results into notebooks/results/{name} (the committed tables)." };
@@ -27,12 +31,17 @@ internal static class ReproCommand
         var seeds = new Option<int?>("--seeds") { Description = "Number of seeds (default 3)." };
         var data = new Option<string?>("--data") { Description = "The data folder (default: the repo's data/)." };
         var cmd = new Command(name, description) { outOption, smoke, seeds, data, update };
+        if (paddedFraction is not null) cmd.Options.Add(paddedFraction);
         cmd.SetAction(r =>
         {
+            var fraction = paddedFraction is null ? null : r.GetValue(paddedFraction);
+            if (fraction is { } f && (f is < 0 or > 1 || double.IsNaN(f)))
+                throw new UsageException($"--sft-padded-fraction: {f.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a fraction in [0, 1].");
+            var folder = fraction > 0 ? name + "-padded" : name;
             var dataDir = DataFolder.Locate(r.GetValue(data));
-            var outDir = r.GetValue(outOption) ?? Path.Combine("out", "repro", name);
-            var results = r.GetValue(update) ? ResultsFolder(dataDir, name) : null;
-            return run(new Repro.ReproSettings(dataDir, outDir, r.GetValue(smoke), r.GetValue(seeds)) { ResultsDir = results });
+            var outDir = r.GetValue(outOption) ?? Path.Combine("out", "repro", folder);
+            var results = r.GetValue(update) ? ResultsFolder(dataDir, folder) : null;
+            return run(new Repro.ReproSettings(dataDir, outDir, r.GetValue(smoke), r.GetValue(seeds)) { ResultsDir = results, SftPaddedFraction = fraction });
         });
         return cmd;
     }

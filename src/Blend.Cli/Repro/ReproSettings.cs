@@ -8,12 +8,16 @@ internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, 
     /// <summary>Where the committed results live (<c>notebooks/results/&lt;name&gt;</c>) when <c>--update-results</c> asks to update them; null otherwise.</summary>
     public string? ResultsDir { get; init; }
 
+    /// <summary><c>--sft-padded-fraction</c> of the math experiment (<see cref="MathHackingOptions.SftPaddedFraction"/>); null when not given.</summary>
+    public double? SftPaddedFraction { get; init; }
+
     /// <summary>The folder with the synthetic task files.</summary>
     public string TasksDir => Path.Combine(DataDir, "tasks");
 
     /// <summary>The command line that reproduces this run, for the summary.</summary>
     public string CommandLine(string experiment) =>
-        $"dotnet run --project src/Blend.Cli -c Release -- repro {experiment}" + (Smoke ? " --smoke" : "") + (Seeds is { } s ? $" --seeds {s}" : "") + (ResultsDir is null ? "" : " --update-results");
+        $"dotnet run --project src/Blend.Cli -c Release -- repro {experiment}" + (Smoke ? " --smoke" : "") + (Seeds is { } s ? $" --seeds {s}" : "")
+        + (SftPaddedFraction is { } f ? " --sft-padded-fraction " + f.ToString(CultureInfo.InvariantCulture) : "") + (ResultsDir is null ? "" : " --update-results");
 
     /// <summary>", load average a / b / c at the end" from /proc/loadavg (the machine's 1, 5 and 15-minute load), or "" where there is none.</summary>
     static string LoadAverage()

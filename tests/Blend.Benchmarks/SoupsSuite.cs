@@ -79,7 +79,7 @@ internal static class SoupsSuite
         double copyBw = 2 * bytes / copy, blockedBw = 4 * bytes / blocked, chainBw = 4 * bytes / chain, allocBw = 4 * bytes / allocating;
         Console.WriteLine($"{"form",-44} {"time ms",9} {"GB/s",7} {"vs copy",8}");
         Row("TorchSharp copy_ (read S + write S), best src", copy, copyBw, copyBw);
-        Row("Blend Merge.Linear (blocked in-place chain)", blocked, blockedBw, copyBw);
+        Row("Blend Merge.Linear (LinearKernel)", blocked, blockedBw, copyBw);
         Row("Blend in-place chain, whole tensors", chain, chainBw, copyBw);
         Row("allocating a*l0 + b*l1 + c*l2", allocating, allocBw, copyBw);
 

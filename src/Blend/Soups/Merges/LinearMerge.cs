@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
@@ -6,7 +7,8 @@ namespace Blend;
 /// <summary>Linear interpolation (rewarded soups, model soups): θ = Σᵢ λᵢ θᵢ, computed in place tensor by tensor.</summary>
 /// <remarks>
 /// fp32 accumulators on the CPU (fp32, fp16 and bf16 models) use <see cref="LinearKernel"/>: θ = ((λ₀x₀ + λ₁x₁) + λ₂x₂) + …
-/// in one parallel pass, each product and sum rounded to fp32; elsewhere (GPU, fp64) the chain (<see cref="Chain"/>) runs on the target's own storage, block by block (no temporaries); inputs with λᵢ = 0 are
+/// in one parallel pass, each product and sum rounded to fp32 (large all-fp32 targets with non-temporal stores,
+/// <see cref="LinearKernel.Fused"/>); elsewhere (GPU, fp64) the chain (<see cref="Chain"/>) runs on the target's own storage, block by block (no temporaries); inputs with λᵢ = 0 are
 /// not read, so λ = (0, 1) reproduces θ₂ bit for bit. The operations are elementwise, so the result does not depend on the
 /// block size: the out-of-core merge of checkpoint folders (<see cref="CheckpointMerge"/>) gives the same bits.
 /// </remarks>
@@ -84,6 +86,12 @@ public sealed record LinearMerge : MergeMethod
             var xs = sources.Select(s => s.narrow(0, start, length)).ToArray();
             int chunks = (int)((length + chunk - 1) / chunk);
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, BlendRuntime.Threads) };
+            if (length >= FusedElements && LinearKernel.CanFuse && dtypes.All(d => d == ScalarType.Float32))
+            {
+                MergeFused(dst, xs, weights, length, chunk, options);
+                foreach (var x in xs) x.Dispose();
+                continue;
+            }
             Parallel.For(0, chunks, options, () => new float[chunk], (c, _, scratch) =>
             {
                 int from = c * chunk, len = (int)Math.Min(chunk, length - from);
@@ -100,6 +108,27 @@ public sealed record LinearMerge : MergeMethod
         }
         foreach (var s in sources) s.Dispose();
         flat.Dispose();
+    }
+
+    // Targets of at least this many elements (4 MiB of fp32, more than a core's share of the cache) are written with
+    // LinearKernel.Fused's non-temporal stores when every input is fp32; smaller ones stay in the cache for their next use.
+    const long FusedElements = 1L << 20;
+
+    // One pass per chunk of 2¹⁵ elements over every input, the target written with non-temporal stores (LinearKernel.Fused).
+    // The tensors' storage is native (torch's allocator), so their addresses are stable while the tensors live.
+    static unsafe void MergeFused(Tensor dst, Tensor[] xs, float[] weights, long length, int chunk, ParallelOptions options)
+    {
+        var target = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(dst.bytes));
+        var bases = xs.Select(x => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(x.bytes))).ToArray();
+        int chunks = (int)((length + chunk - 1) / chunk);
+        Parallel.For(0, chunks, options, () => new nint[bases.Length], (c, _, inputs) =>
+        {
+            long from = (long)c * chunk;
+            int len = (int)Math.Min(chunk, length - from);
+            for (int k = 0; k < bases.Length; k++) inputs[k] = bases[k] + (nint)(from * sizeof(float));
+            LinearKernel.Fused((float*)target + from, inputs, weights, len);
+            return inputs;
+        }, _ => { });
     }
 
     // Block by block: the block of the target stays in cache while each input streams through it once. With λ ≥ 0 the

@@ -14,7 +14,11 @@ namespace Blend;
 /// </summary>
 /// <remarks>
 /// The random streams are not stored as state: every draw is seeded from (seed, task, step), so the step number is the RNG
-/// position. Checkpoints of earlier Blend versions (<c>policy/</c>, <c>optimizer.bin</c>, <c>state.json</c>) still resume.
+/// position. The rewards' state is: <c>reward_normalizers.json</c> holds the running statistics of every
+/// <see cref="RewardNormalizer"/> the tasks' rewards use, and <c>baselines.json</c> every baseline response ā scored so far
+/// (text, tokens, reward, verdict), so a resumed run neither scores them again (which would advance the statistics a second
+/// time) nor sees other values. Checkpoints of earlier Blend versions (<c>policy/</c>, <c>optimizer.bin</c>,
+/// <c>state.json</c>, no reward state) still resume; without the reward files their baselines are scored again.
 /// </remarks>
 internal static class CgpoCheckpoint
 {
@@ -22,10 +26,19 @@ internal static class CgpoCheckpoint
     const string StateFileName = "trainer_state.json";
     const string LegacyStateFile = "state.json";
     const string LegacyPolicyFolder = "policy";
+    const string NormalizersFile = "reward_normalizers.json";
+    const string NormalizersFormat = "blend-cgpo-reward-normalizers/1";
+    const string BaselinesFile = "baselines.json";
+    const string BaselinesFormat = "blend-cgpo-baselines/1";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    /// <summary>Writes a checkpoint; <paramref name="loraBase"/> (the base fingerprint of a LoRA run, <see cref="LoraCheckpoint"/>) saves the adapter instead of the whole policy.</summary>
-    public static void Save(string directory, Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, CgpoRun run, int step, IReadOnlyList<StepMetrics> metrics, string? loraBase = null)
+    /// <summary>
+    /// Writes a checkpoint with the run's reward state (the normalizers' statistics and <paramref name="baselines"/>: per task,
+    /// the baseline responses scored so far by prompt index); <paramref name="loraBase"/> (the base fingerprint of a LoRA run,
+    /// <see cref="LoraCheckpoint"/>) saves the adapter instead of the whole policy.
+    /// </summary>
+    public static void Save(string directory, Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, CgpoRun run, int step, IReadOnlyList<StepMetrics> metrics,
+        IReadOnlyDictionary<string, Dictionary<int, BaselineResponse>> baselines, string? loraBase = null)
     {
         CheckpointFolder.Write(directory, "cgpo", tmp =>
         {
@@ -41,6 +54,7 @@ internal static class CgpoCheckpoint
             };
             if (loraBase is not null) state[LoraCheckpoint.BaseField] = loraBase;
             AtomicFile.WriteAllText(Path.Combine(tmp, StateFileName), state.ToJsonString(Json));
+            WriteRewardState(tmp, run, baselines);
         }, step);
     }
 
@@ -89,6 +103,102 @@ internal static class CgpoCheckpoint
         if (metrics.Count != step * tasks.Count || metrics.Any(m => m.Step < 1 || m.Step > step))
             throw new FormatException($"{path}: field 'metrics' has {metrics.Count} rows for step {step} and {tasks.Count} tasks (expected {step * tasks.Count}, steps 1..{step}).");
         return new CheckpointState(step, metrics);
+    }
+
+    /// <summary>
+    /// The running normalizers of the run's rewards, each once, in task order and then in the order a walk through the reward
+    /// finds them (mixtures and their components, calibrated and biased rewards; another reward type is opaque).
+    /// </summary>
+    public static IReadOnlyList<RewardNormalizer> Normalizers(CgpoRun run)
+    {
+        var found = new List<RewardNormalizer>();
+        void Walk(IRewardModel? reward)
+        {
+            switch (reward)
+            {
+                case RewardMixture mixture:
+                    if (mixture.Normalizer is { } n && !found.Contains(n)) found.Add(n);
+                    foreach (var c in mixture.Components) Walk(c.Reward);
+                    break;
+                case CalibratedReward calibrated: Walk(calibrated.Reward); break;
+                case BiasedReward biased: Walk(biased.Inner); break;
+            }
+        }
+        foreach (var task in run.TaskList) Walk(task.RewardModel);
+        return found;
+    }
+
+    static void WriteRewardState(string dir, CgpoRun run, IReadOnlyDictionary<string, Dictionary<int, BaselineResponse>> baselines)
+    {
+        var normalizers = new JsonObject
+        {
+            ["format"] = NormalizersFormat,
+            ["normalizers"] = new JsonArray([.. Normalizers(run).Select(n => (JsonNode)new JsonObject
+            {
+                ["method"] = n.ToString(), ["state"] = JsonNode.Parse(n.State.ToJson()),
+            })]),
+        };
+        AtomicFile.WriteAllText(Path.Combine(dir, NormalizersFile), normalizers.ToJsonString(Json));
+        var tasks = new JsonObject();
+        foreach (var task in run.Tasks)
+            tasks[task] = new JsonArray([.. (baselines.TryGetValue(task, out var b) ? b : []).OrderBy(kv => kv.Key).Select(kv => (JsonNode)new JsonObject
+            {
+                ["index"] = kv.Key, ["text"] = kv.Value.Text,
+                ["prompt_tokens"] = new JsonArray([.. kv.Value.PromptTokens.Select(t => (JsonNode)t)]),
+                ["tokens"] = new JsonArray([.. kv.Value.Tokens.Select(t => (JsonNode)t)]),
+                ["reward"] = kv.Value.Reward.ToString("R", System.Globalization.CultureInfo.InvariantCulture), ["passed"] = kv.Value.Passed,
+            })]);
+        AtomicFile.WriteAllText(Path.Combine(dir, BaselinesFile), new JsonObject { ["format"] = BaselinesFormat, ["tasks"] = tasks }.ToJsonString(Json));
+    }
+
+    /// <summary>
+    /// Restores the rewards' running statistics into the run's normalizers and returns each task's saved baselines (empty for a
+    /// checkpoint of an earlier Blend, which has no reward state). A run whose rewards hold another number of normalizers is refused.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Dictionary<int, BaselineResponse>> RestoreRewardState(string directory, CgpoRun run)
+    {
+        var result = new Dictionary<string, Dictionary<int, BaselineResponse>>();
+        var normalizersPath = Path.Combine(directory, NormalizersFile);
+        var baselinesPath = Path.Combine(directory, BaselinesFile);
+        if (!File.Exists(normalizersPath) || !File.Exists(baselinesPath)) return result;
+        var normalizers = Normalizers(run);
+        var saved = StateFile.Read(normalizersPath, NormalizersFormat, "the reward normalizers of a CGPO checkpoint")["normalizers"] as JsonArray
+            ?? throw new FormatException($"{normalizersPath}: field 'normalizers' must be a list.");
+        if (saved.Count != normalizers.Count)
+            throw new InvalidOperationException($"{normalizersPath}: the checkpoint holds {saved.Count} reward normalizer(s), this run's rewards use {normalizers.Count}; resume with the rewards the checkpoint was written with.");
+        for (int i = 0; i < saved.Count; i++)
+        {
+            var method = (string?)saved[i]?["method"];
+            if (method != normalizers[i].ToString())
+                throw new InvalidOperationException($"{normalizersPath}: normalizers[{i}].method is '{method}', this run's is '{normalizers[i]}'.");
+            var state = saved[i]?["state"] ?? throw new FormatException($"{normalizersPath}: normalizers[{i}].state is missing.");
+            normalizers[i].Restore(RewardNormalizerState.FromJson(state.ToJsonString(), $"{normalizersPath}: normalizers[{i}].state"));
+        }
+        var tasks = StateFile.Read(baselinesPath, BaselinesFormat, "the baselines of a CGPO checkpoint")["tasks"] as JsonObject
+            ?? throw new FormatException($"{baselinesPath}: field 'tasks' must be an object.");
+        foreach (var task in run.Tasks)
+        {
+            var map = result[task] = [];
+            if (tasks[task] is not JsonArray items) throw new FormatException($"{baselinesPath}: tasks.{task} is missing (the checkpoint's tasks are checked first, so the file is damaged).");
+            for (int i = 0; i < items.Count; i++)
+            {
+                string Where(string field) => $"{baselinesPath}: tasks.{task}[{i}].{field}";
+                try
+                {
+                    var o = items[i] as JsonObject ?? throw new FormatException("not an object");
+                    int index = o["index"]!.GetValue<int>();
+                    var reward = double.Parse(o["reward"]!.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+                    map[index] = new BaselineResponse(o["text"]!.GetValue<string>(),
+                        [.. o["prompt_tokens"]!.AsArray().Select(t => t!.GetValue<int>())], [.. o["tokens"]!.AsArray().Select(t => t!.GetValue<int>())],
+                        reward, o["passed"]!.GetValue<bool>());
+                }
+                catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or JsonException)
+                {
+                    throw new FormatException($"{Where("*")}: not a baseline entry (index, text, prompt_tokens, tokens, reward, passed): {e.Message}", e);
+                }
+            }
+        }
+        return result;
     }
 }
 

@@ -39,6 +39,8 @@ internal sealed class CgpoTrainer
             var restored = CgpoCheckpoint.ReadState(resume, _run);
             start = restored.Step;
             metrics.AddRange(restored.Metrics);
+            foreach (var (task, baselines) in CgpoCheckpoint.RestoreRewardState(resume, _run))
+                foreach (var (index, baseline) in baselines) _tasks[task].Baselines[index] = baseline;
         }
         // A LoRA run rebuilds its start (base, value head, adapter) and restores the adapter; a full run loads the whole policy.
         bool lora = _run.LoraSettings is not null || LoraAdapter.Of(_run.Policy) is not null;
@@ -82,7 +84,7 @@ internal sealed class CgpoTrainer
                 progress?.Report(done);
             }
             if (_run.CheckpointDirectory is not null && (step % _run.CheckpointInterval == 0 || step == _run.StepCount))
-                CgpoCheckpoint.Save(_run.CheckpointDirectory, policy, optimizer, _run, step, metrics, loraBase);
+                CgpoCheckpoint.Save(_run.CheckpointDirectory, policy, optimizer, _run, step, metrics, Baselines(), loraBase);
         }
 
         var evaluation = _run.TaskList.Any(t => t.TaskEvalPrompts().Count > 0) ? Evaluate(policy) : null;
@@ -93,13 +95,15 @@ internal sealed class CgpoTrainer
         };
     }
 
+    IReadOnlyDictionary<string, Dictionary<int, BaselineResponse>> Baselines() => _tasks.ToDictionary(t => t.Key, t => t.Value.Baselines);
+
     /// <summary>On cancellation: saves the last finished step (when checkpoints are on and it is not saved yet) and throws.</summary>
     void StopIfCancelled(Policy policy, TorchSharp.Modules.OptimizerHelper optimizer, int start, int step, List<StepMetrics> metrics, string? loraBase)
     {
         if (!_run.Stop.IsCancellationRequested) return;
         int done = step - 1;
         bool saved = _run.CheckpointDirectory is not null && done > start && done % _run.CheckpointInterval != 0;
-        if (saved) CgpoCheckpoint.Save(_run.CheckpointDirectory!, policy, optimizer, _run, done, metrics, loraBase);
+        if (saved) CgpoCheckpoint.Save(_run.CheckpointDirectory!, policy, optimizer, _run, done, metrics, Baselines(), loraBase);
         var where = _run.CheckpointDirectory is null ? "no checkpoint folder was set" : done > 0
             ? $"the checkpoint in '{_run.CheckpointDirectory}' holds step {done}"
             : "no step had finished, so nothing was saved";

@@ -44,6 +44,44 @@ public class CgpoCheckpointTests
         }
     }
 
+    // A reward whose running normalization is state: a fresh Welford normalizer per run, shared by both tasks' mixtures.
+    static CgpoRun NormalizedRun(Blend.Policy policy)
+    {
+        var mix = RewardMixture.Create().Add("digits", CgpoFixture.Digits).Add("letters", CgpoFixture.Letters, 0.5).Normalize();
+        return global::Blend.Cgpo.Create(policy, seed: 11)
+            .Task("math", t => t.Prompts(CgpoFixture.MathPrompts()).Judges(CgpoFixture.Short()).Reward(mix).Optimizer(new CrpgOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
+            .Task("chat", t => t.Prompts(CgpoFixture.ChatPrompts()).Judges(CgpoFixture.NoQuestion).Reward(mix.Named("chat-mix")).Optimizer(new CrraftOptions { SamplesPerPrompt = 2 }).PromptsPerStep(2))
+            .Sampling(maxNewTokens: 6)
+            .LearningRate(2e-3);
+    }
+
+    [Fact]
+    public void A_run_whose_reward_normalizes_with_running_statistics_resumes_exactly()
+    {
+        var dir = CgpoFixture.TempDir();
+        try
+        {
+            using var policy = CgpoFixture.Policy(seed: 5);
+            var straight = NormalizedRun(policy).Steps(4).Train();
+            NormalizedRun(policy).Steps(2).Checkpoints(dir, every: 1).Train();
+            // The normalizer's statistics and the baselines ā scored so far travel in the checkpoint.
+            Assert.True(File.Exists(Path.Combine(dir, "reward_normalizers.json")));
+            Assert.True(File.Exists(Path.Combine(dir, "baselines.json")));
+            var resumed = NormalizedRun(policy).Steps(4).ResumeFrom(dir).Train();
+            Assert.Equal(straight.Metrics.Select(CgpoTrainerTests.Numbers), resumed.Metrics.Select(CgpoTrainerTests.Numbers));
+            var a = straight.Policy.Model.state_dict();
+            var b = resumed.Policy.Model.state_dict();
+            Assert.All(a.Keys, k => Assert.True(a[k].allclose(b[k], 0, 0), $"parameter {k} differs after resume"));
+            // A run with another reward layout (no normalizer) refuses the checkpoint's statistics by field.
+            var e = Assert.Throws<InvalidOperationException>(() => Run(policy).Steps(4).ResumeFrom(dir).Train());
+            Assert.Contains("reward_normalizers.json", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Resuming_with_another_seed_or_other_tasks_is_refused()
     {

@@ -118,13 +118,14 @@ public sealed record MathHackingOptions
     public double Tolerance { get; init; } = 0.02;
 
     /// <summary>
-    /// The one-seed reduction CI runs: 500 SFT steps on 2000 problems (memorised, so it is evaluated on them), fewer pairs
-    /// and steps, PPO and CRPG only, at the first run's lr 3e-4 (what its assertions were checked at; the smoke was not rerun
-    /// at the full run's 3e-5).
+    /// The one-seed reduction CI runs: 500 SFT steps on 2000 problems (memorised, so it is evaluated on them) with 15 % of the
+    /// answers padded (<see cref="SftPaddedFraction"/>, so the policy can reach the length flaw), fewer pairs and steps, PPO
+    /// and CRPG only, at the first run's lr 3e-4 (what its assertions were checked at; the smoke was not rerun at the full
+    /// run's 3e-5).
     /// </summary>
     public static MathHackingOptions Smoke { get; } = new()
     {
-        Seeds = 1, TrainProblems = 2000, SftSteps = 500, PreferencePairs = 1200, RewardSteps = 300, EvaluateOnTrainingProblems = true,
+        Seeds = 1, TrainProblems = 2000, SftSteps = 500, SftPaddedFraction = 0.15, PreferencePairs = 1200, RewardSteps = 300, EvaluateOnTrainingProblems = true,
         Steps = 40, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["ppo", "crpg"], LearningRate = 3e-4,
     };
 }

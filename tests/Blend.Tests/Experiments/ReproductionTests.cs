@@ -42,8 +42,15 @@ public class ReproductionTests(ITestOutputHelper output)
             int last = result.Run.Steps[^1];
             Assert.True(result.Run.Stat("ppo", "math", last, p => p.Proxy).Mean > result.Run.Stat("crpg", "math", last, p => p.Proxy).Mean,
                 "PPO's proxy did not end above CRPG's");
-            // Not asserted: the exact-match fall. The smoke's 500-step SFT policy answers 8 % of its problems at temperature 1,
-            // too few for a fall to stand out from the noise of 100 problems; the full run (notebooks/results/math-hacking) shows it.
+            // How PPO climbs it: the flaw. Its SFT policy pads (15 % of the SFT answers were padded), so PPO learns to append
+            // answer sentences of other problems (1.1 → 3.6 per response when this was written), which the exact-answer judge fails;
+            // CRPG, rewarded only where the judge passes, keeps to about one.
+            double Sentences(string arm, int step) => result.Run.Stat(arm, "math", step, p => p.KeywordCount).Mean;
+            Assert.True(Sentences("ppo", last) > Sentences("ppo", 0) + 1, $"PPO did not pad: {Sentences("ppo", 0):F2} → {Sentences("ppo", last):F2} answer sentences");
+            Assert.True(Sentences("crpg", last) < 1.5, $"CRPG padded: {Sentences("crpg", last):F2} answer sentences at the end");
+            // Not asserted: exact match, either way. The smoke's 500-step SFT policy answers 5–10 % of its problems at temperature 1
+            // and lr 3e-4 drifts: when this was written PPO went 0.05 → 0.02 (1 torch thread) and 0.10 → 0.01 (2 threads), but
+            // CRPG also went 0.10 → 0.00 in the second, so a fall here says nothing about the proxy.
         }
         finally
         {

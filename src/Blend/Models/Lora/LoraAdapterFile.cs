@@ -125,6 +125,16 @@ internal static class LoraAdapterFile
 
     static bool IsHead(string name) => name.StartsWith(Prefix + ScoreModule + ".", StringComparison.Ordinal) || name.StartsWith(Prefix + "classifier.", StringComparison.Ordinal);
 
+    static string Backbone(ModelConfig config) => config.Architecture switch
+    {
+        "gpt2" => "transformers' GPT2Model",
+        "llama" => "transformers' LlamaModel",
+        "mistral" => "transformers' MistralModel",
+        "qwen2" => "transformers' Qwen2Model",
+        "qwen3" => "transformers' Qwen3Model",
+        var a => $"the {a} backbone",
+    };
+
     /// <summary>Why a tensor of the weights file has no place in <paramref name="adapter"/>: what kind of tensor it is, and what Blend loads instead.</summary>
     static string Unexpected(string name, IReadOnlyList<long> shape, LoraAdapter adapter)
     {
@@ -143,6 +153,8 @@ internal static class LoraAdapterFile
                 if (part.EndsWith(".bias", StringComparison.Ordinal)) return $"tensor '{name}' {dims} is a LoRA bias (lora_bias); Blend reads adapters without one.";
                 if (part == ".lora_magnitude_vector") return $"tensor '{name}' {dims} is a DoRA magnitude vector; Blend reads plain LoRA adapters.";
                 var paths = adapter.Layers.Select(l => adapter.ModulePath(l)).ToList();
+                if (paths.FirstOrDefault(p => p.EndsWith("." + module, StringComparison.Ordinal)) is { } full)
+                    return $"tensor '{name}' {dims} names module '{module}', which is '{full}' in this {config.Architecture} model: the adapter was saved from the bare backbone ({Backbone(config)}, auto_mapping's base_model_class), whose paths lack the causal LM's '{full[..^module.Length]}'; PEFT does not load it into the causal LM either (the keys do not match, so its B stays 0).";
                 return $"tensor '{name}' {dims} adapts module '{module}', which target_modules ({targets}) do not select in this {config.Architecture} model (it adapts {paths.Count} modules, e.g. '{paths.FirstOrDefault()}'); was the adapter trained on another architecture?";
             }
         if (IsHead(name))

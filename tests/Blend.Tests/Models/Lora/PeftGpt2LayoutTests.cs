@@ -136,6 +136,7 @@ public class PeftGpt2LayoutTests
 
     [Theory]
     [InlineData("base_model.model.lm_head.lora_A.weight", "adapts module 'lm_head', which target_modules (c_attn) do not select")]
+    [InlineData("base_model.model.h.1.attn.c_attn.lora_A.weight", "names module 'h.1.attn.c_attn', which is 'transformer.h.1.attn.c_attn' in this gpt2 model: the adapter was saved from the bare backbone")]
     [InlineData("base_model.model.transformer.wte.lora_embedding_A", "is a LoRA on the embedding 'transformer.wte'")]
     [InlineData("base_model.model.transformer.h.0.attn.c_attn.lora_magnitude_vector", "is a DoRA magnitude vector")]
     [InlineData("base_model.model.transformer.h.0.attn.c_attn.lora_B.bias", "is a LoRA bias (lora_bias)")]

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace Blend.Tests.Models.Lora;
 
 /// <summary>
-/// Adapter folders as PEFT writes them, built here from PEFT's documented field set (no file written by PEFT itself is
-/// loaded: PEFT cannot run on this machine). Every field PEFT 0.10–0.21 writes is accepted at its default; an unsupported
+/// Adapter folders as PEFT writes them, built here from PEFT's documented field set (PEFT cannot run on this machine; files
+/// written by PEFT itself are checked by hand with tools/peft-check, and <see cref="PeftGpt2LayoutTests"/> rebuilds two). Every field PEFT 0.10–0.21 writes is accepted at its default; an unsupported
 /// one at another value is refused by name. The weights file has only PEFT's <c>{"format": "pt"}</c> metadata and PEFT's key
 /// names (<c>base_model.model.</c> + the transformers module path, no adapter name).
 /// </summary>

@@ -24,7 +24,13 @@ var dtype = (args_.TryGetValue("dtype", out var d) ? d : "f32") switch
     var other => throw new ArgumentException($"--dtype: '{other}' is not f32, bf16 or f16"),
 };
 
-var config = HuggingFaceConfig.Read(configPath);
+ModelConfig config;
+try { config = HuggingFaceConfig.Read(configPath); }
+catch (Exception e) when (e is FormatException or FileNotFoundException)
+{
+    Console.WriteLine($"REFUSED base config ({e.GetType().Name}): {e.Message}");
+    return 3;
+}
 Console.WriteLine($"base: {config.Architecture} from {configPath}");
 Directory.CreateDirectory(outDir);
 var tokDir = Path.Combine(outDir, "byte-tokenizer");

@@ -165,7 +165,7 @@ internal static class LoraAdapterFile
     }
 
     /// <summary>
-    /// Every field of <c>LoraConfig</c> (with <c>PeftConfig</c>'s) that PEFT 0.10–0.21 writes into <c>adapter_config.json</c>, with
+    /// Every field of <c>LoraConfig</c> (with <c>PeftConfig</c>'s) that PEFT 0.9–0.21 writes into <c>adapter_config.json</c>, with
     /// the values Blend accepts: null for any value (informational, or used only when the adapter is initialised), otherwise a
     /// test (PEFT's default, where Blend does not implement the option). Fields checked elsewhere: <c>peft_type</c>,
     /// <c>task_type</c>, <c>bias</c>, <c>modules_to_save</c>, <c>init_lora_weights</c>, <c>r</c>, <c>lora_alpha</c>,

@@ -114,15 +114,21 @@ public static class HuggingFaceConfig
         return result with { ValueHead = valueHead, RewardHead = rewardHead };
     }
 
-    /// <summary>The number of labels of a classifier config (<c>num_labels</c>, else the size of <c>id2label</c>; 1 when neither is there).</summary>
+    /// <summary>
+    /// The number of labels of a classifier config (<c>num_labels</c>, or <c>_num_labels</c> as transformers 2.x–4.x wrote it
+    /// (distilgpt2's config.json), else the size of <c>id2label</c>; 1 when none is there). They must agree where several are.
+    /// </summary>
     static int Labels(Fields f)
     {
         int? n = f.Int("num_labels");
+        int? legacy = f.Int("_num_labels");
         var map = f.Node("id2label");
         f.Node("label2id");
         if (map is not null and not JsonObject) throw new FieldException("field 'id2label' must be an object.");
         int? fromMap = (map as JsonObject)?.Count;
-        if (n is { } a && fromMap is { } b && a != b) throw new FieldException($"field 'num_labels' is {a} but 'id2label' has {b} entries.");
+        if (n is { } a && legacy is { } l && a != l) throw new FieldException($"field 'num_labels' is {a} but '_num_labels' is {l}.");
+        n ??= legacy;
+        if (n is { } c && fromMap is { } b && c != b) throw new FieldException($"field '{(f.Has("num_labels") ? "num_labels" : "_num_labels")}' is {c} but 'id2label' has {b} entries.");
         return n ?? fromMap ?? 1;
     }
 

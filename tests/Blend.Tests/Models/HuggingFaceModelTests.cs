@@ -206,6 +206,42 @@ public class HuggingFaceModelTests(TinyHuggingFace hf) : IClassFixture<TinyHuggi
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>distilgpt2's config.json, as the Hub serves it (transformers 2.x wrote the label count as <c>_num_labels</c>).</summary>
+    const string Distilgpt2Config = """
+        {"_num_labels": 1, "activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.1, "bos_token_id": 50256,
+         "embd_pdrop": 0.1, "eos_token_id": 50256, "id2label": {"0": "LABEL_0"}, "initializer_range": 0.02, "label2id": {"LABEL_0": 0},
+         "layer_norm_epsilon": 1e-05, "model_type": "gpt2", "n_ctx": 1024, "n_embd": 768, "n_head": 12, "n_layer": 6, "n_positions": 1024,
+         "resid_pdrop": 0.1, "summary_activation": null, "summary_first_dropout": 0.1, "summary_proj_to_labels": true, "summary_type": "cls_index",
+         "summary_use_proj": true, "task_specific_params": {"text-generation": {"do_sample": true, "max_length": 50}}, "vocab_size": 50257}
+        """;
+
+    [Fact]
+    public void Distilgpt2s_config_with_the_legacy_num_labels_field_reads_as_its_causal_lm()
+    {
+        var c = Assert.IsType<Gpt2Config>(HuggingFaceConfig.Parse(JsonNode.Parse(Distilgpt2Config)!.AsObject()));
+        Assert.Equal((6, 768, 12, 50257, 1024, false), (c.Layers, c.Width, c.Heads, c.VocabSize, c.ContextLength, c.RewardHead));
+        Assert.Equal(1, HuggingFaceConfig.ToJson(c)["_num_labels"]!.GetValue<int>());
+
+        var sequenceClassifier = JsonNode.Parse(Distilgpt2Config)!.AsObject();
+        sequenceClassifier["architectures"] = new JsonArray("GPT2ForSequenceClassification");
+        Assert.True(HuggingFaceConfig.Parse(sequenceClassifier).RewardHead);
+        var dir = TinyPolicy.TempDir();
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var path = Path.Combine(dir, "config.json");
+            sequenceClassifier["_num_labels"] = 2;
+            File.WriteAllText(path, sequenceClassifier.ToJsonString());
+            var e = Assert.Throws<FormatException>(() => HuggingFaceConfig.Read(path));
+            Assert.Contains("field '_num_labels' is 2 but 'id2label' has 1 entries", e.Message, StringComparison.Ordinal);
+            sequenceClassifier["num_labels"] = 1;
+            File.WriteAllText(path, sequenceClassifier.ToJsonString());
+            e = Assert.Throws<FormatException>(() => HuggingFaceConfig.Read(path));
+            Assert.Contains("field 'num_labels' is 1 but '_num_labels' is 2", e.Message, StringComparison.Ordinal);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void Mistral_context_is_capped_at_its_sliding_window_and_read_back_unchanged()
     {

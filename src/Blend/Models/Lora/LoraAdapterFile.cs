@@ -102,7 +102,7 @@ internal static class LoraAdapterFile
                 expected[Prefix + CheckpointNames.FileName(policy.Config, name)] = p;
         foreach (var name in file.Names)
             if (!expected.ContainsKey(name))
-                throw new FormatException($"{weightsPath}: unexpected tensor '{name}' (the adapter's config targets {string.Join(", ", options.TargetModules!)} of a {policy.Config.Architecture} model).");
+                throw new FormatException($"{weightsPath}: {Unexpected(name, file.Entry(name).Shape, adapter)}");
         using var noGrad = no_grad();
         foreach (var (name, target) in expected)
         {
@@ -113,7 +113,9 @@ internal static class LoraAdapterFile
             }
             var e = file.Entry(name);
             if (!e.Shape.SequenceEqual(target.shape))
-                throw new FormatException($"{weightsPath}: tensor '{name}' has shape [{string.Join(",", e.Shape)}] but the base model needs [{string.Join(",", target.shape)}] (r {options.Rank}).");
+                throw new FormatException(IsHead(name)
+                    ? $"{weightsPath}: tensor '{name}' has shape [{string.Join(",", e.Shape)}]: a classification head with {e.Shape[0]} labels; Blend's reward model has one scalar label ([{string.Join(",", target.shape)}])."
+                    : $"{weightsPath}: tensor '{name}' has shape [{string.Join(",", e.Shape)}] but the base model needs [{string.Join(",", target.shape)}] (r {options.Rank}).");
             if (e.DType is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
                 throw new FormatException($"{weightsPath}: tensor '{name}' has dtype {Safetensors.DTypeName(e.DType)}, not a weight dtype (F32, F16 or BF16).");
             file.ReadInto(name, target);
@@ -121,8 +123,49 @@ internal static class LoraAdapterFile
         }
     }
 
+    static bool IsHead(string name) => name.StartsWith(Prefix + ScoreModule + ".", StringComparison.Ordinal) || name.StartsWith(Prefix + "classifier.", StringComparison.Ordinal);
+
+    static string Backbone(ModelConfig config) => config.Architecture switch
+    {
+        "gpt2" => "transformers' GPT2Model",
+        "llama" => "transformers' LlamaModel",
+        "mistral" => "transformers' MistralModel",
+        "qwen2" => "transformers' Qwen2Model",
+        "qwen3" => "transformers' Qwen3Model",
+        var a => $"the {a} backbone",
+    };
+
+    /// <summary>Why a tensor of the weights file has no place in <paramref name="adapter"/>: what kind of tensor it is, and what Blend loads instead.</summary>
+    static string Unexpected(string name, IReadOnlyList<long> shape, LoraAdapter adapter)
+    {
+        var dims = $"[{string.Join(",", shape)}]";
+        var config = adapter.Policy.Config;
+        var targets = string.Join(", ", adapter.Options.TargetModules!);
+        if (!name.StartsWith(Prefix, StringComparison.Ordinal))
+            return $"tensor '{name}' {dims} does not start with '{Prefix}' (PEFT names every tensor of a LoRA adapter base_model.model. + the module's path).";
+        var key = name[Prefix.Length..];
+        if (key.Contains(".lora_embedding_", StringComparison.Ordinal))
+            return $"tensor '{name}' {dims} is a LoRA on the embedding '{key[..key.IndexOf(".lora_embedding_", StringComparison.Ordinal)]}'; Blend adapts linear projections only (Linear, Conv1D).";
+        foreach (var part in new[] { ".lora_A.weight", ".lora_B.weight", ".lora_A.bias", ".lora_B.bias", ".lora_magnitude_vector" })
+            if (key.EndsWith(part, StringComparison.Ordinal))
+            {
+                var module = key[..^part.Length];
+                if (part.EndsWith(".bias", StringComparison.Ordinal)) return $"tensor '{name}' {dims} is a LoRA bias (lora_bias); Blend reads adapters without one.";
+                if (part == ".lora_magnitude_vector") return $"tensor '{name}' {dims} is a DoRA magnitude vector; Blend reads plain LoRA adapters.";
+                var paths = adapter.Layers.Select(l => adapter.ModulePath(l)).ToList();
+                if (paths.FirstOrDefault(p => p.EndsWith("." + module, StringComparison.Ordinal)) is { } full)
+                    return $"tensor '{name}' {dims} names module '{module}', which is '{full}' in this {config.Architecture} model: the adapter was saved from the bare backbone ({Backbone(config)}, auto_mapping's base_model_class), whose paths lack the causal LM's '{full[..^module.Length]}'; PEFT does not load it into the causal LM either (the keys do not match, so its B stays 0).";
+                return $"tensor '{name}' {dims} adapts module '{module}', which target_modules ({targets}) do not select in this {config.Architecture} model (it adapts {paths.Count} modules, e.g. '{paths.FirstOrDefault()}'); was the adapter trained on another architecture?";
+            }
+        if (IsHead(name))
+            return config.RewardHead
+                ? $"tensor '{name}' {dims} is a classification head that Blend's {config.Architecture} reward model does not have (it restores 'score.weight' and, where the head has one, 'score.bias')."
+                : $"tensor '{name}' {dims} is a sequence-classification head ({(name.EndsWith(".weight", StringComparison.Ordinal) ? $"{shape[0]} labels, " : "")}saved whole beside the adapter, as PEFT does for task_type SEQ_CLS); this base is a causal LM, which has no such head: load the adapter onto the reward model it was trained on (Blend's reward models have one label).";
+        return $"tensor '{name}' {dims} is a module saved whole beside the adapter (modules_to_save); Blend restores only a reward model's one-label 'score' head.";
+    }
+
     /// <summary>
-    /// Every field of <c>LoraConfig</c> (with <c>PeftConfig</c>'s) that PEFT 0.10–0.21 writes into <c>adapter_config.json</c>, with
+    /// Every field of <c>LoraConfig</c> (with <c>PeftConfig</c>'s) that PEFT 0.9–0.21 writes into <c>adapter_config.json</c>, with
     /// the values Blend accepts: null for any value (informational, or used only when the adapter is initialised), otherwise a
     /// test (PEFT's default, where Blend does not implement the option). Fields checked elsewhere: <c>peft_type</c>,
     /// <c>task_type</c>, <c>bias</c>, <c>modules_to_save</c>, <c>init_lora_weights</c>, <c>r</c>, <c>lora_alpha</c>,

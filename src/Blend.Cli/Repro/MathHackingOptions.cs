@@ -35,8 +35,8 @@ public sealed record MathHackingOptions
     /// <summary>
     /// Fraction of the SFT training answers padded with 1–3 gold answer sentences of other training problems, the annotator's
     /// padding (<see cref="BiasedAnnotator"/>), so that the SFT policy itself sometimes pads and the length flaw is within its
-    /// reach. Default 0: plain answers, the committed run in notebooks/results/math-hacking (set 0.15, the fraction fixed
-    /// before the padded run, to make the flaw reachable; that run's results are not committed yet).
+    /// reach. Default 0: plain answers, the committed run in notebooks/results/math-hacking; 0.15 (the fraction fixed before
+    /// the padded run, <c>--sft-padded-fraction 0.15</c>) makes the flaw reachable: notebooks/results/math-hacking-padded.
     /// </summary>
     public double SftPaddedFraction { get; init; }
 

@@ -77,6 +77,8 @@ public sealed record LinearMerge : MergeMethod
         var weights = used.Select(i => (float)lambdas[i]).ToArray();
         var dtypes = sources.Select(s => s.dtype).ToArray();
         int chunk = (int)Math.Clamp(BlockElements, 1024, 1L << 20) / 16;
+        bool allFp32 = dtypes.All(d => d == ScalarType.Float32);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, BlendRuntime.Threads) };
         // Spans address at most 2³¹ bytes: segments of 2²⁸ elements.
         const long Segment = 1L << 28;
         for (long start = 0; start < n; start += Segment)
@@ -85,25 +87,21 @@ public sealed record LinearMerge : MergeMethod
             using var dst = flat.narrow(0, start, length);
             var xs = sources.Select(s => s.narrow(0, start, length)).ToArray();
             int chunks = (int)((length + chunk - 1) / chunk);
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, BlendRuntime.Threads) };
-            if (length >= FusedElements && LinearKernel.CanFuse && dtypes.All(d => d == ScalarType.Float32))
-            {
-                MergeFused(dst, xs, weights, length, chunk, options);
-                foreach (var x in xs) x.Dispose();
-                continue;
-            }
-            Parallel.For(0, chunks, options, () => new float[chunk], (c, _, scratch) =>
-            {
-                int from = c * chunk, len = (int)Math.Min(chunk, length - from);
-                var a = MemoryMarshal.Cast<byte, float>(dst.bytes).Slice(from, len);
-                for (int k = 0; k < xs.Length; k++)
+            if (allFp32 && length >= FusedElements && LinearKernel.CanFuse)
+                MergeFused(dst, xs, weights, length, chunk, chunks, options);
+            else
+                Parallel.For(0, chunks, options, () => new float[chunk], (c, _, scratch) =>
                 {
-                    int size = LinearKernel.Size(dtypes[k]);
-                    var raw = xs[k].bytes.Slice(from * size, len * size);
-                    LinearKernel.Step(a, LinearKernel.AsFloat(raw, dtypes[k], scratch), weights[k], k == 0);
-                }
-                return scratch;
-            }, _ => { });
+                    int from = c * chunk, len = (int)Math.Min(chunk, length - from);
+                    var a = MemoryMarshal.Cast<byte, float>(dst.bytes).Slice(from, len);
+                    for (int k = 0; k < xs.Length; k++)
+                    {
+                        int size = LinearKernel.Size(dtypes[k]);
+                        var raw = xs[k].bytes.Slice(from * size, len * size);
+                        LinearKernel.Step(a, LinearKernel.AsFloat(raw, dtypes[k], scratch), weights[k], k == 0);
+                    }
+                    return scratch;
+                }, _ => { });
             foreach (var x in xs) x.Dispose();
         }
         foreach (var s in sources) s.Dispose();
@@ -116,11 +114,10 @@ public sealed record LinearMerge : MergeMethod
 
     // One pass per chunk of 2¹⁵ elements over every input, the target written with non-temporal stores (LinearKernel.Fused).
     // The tensors' storage is native (torch's allocator), so their addresses are stable while the tensors live.
-    static unsafe void MergeFused(Tensor dst, Tensor[] xs, float[] weights, long length, int chunk, ParallelOptions options)
+    static unsafe void MergeFused(Tensor dst, Tensor[] xs, float[] weights, long length, int chunk, int chunks, ParallelOptions options)
     {
         var target = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(dst.bytes));
         var bases = xs.Select(x => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(x.bytes))).ToArray();
-        int chunks = (int)((length + chunk - 1) / chunk);
         Parallel.For(0, chunks, options, () => new nint[bases.Length], (c, _, inputs) =>
         {
             long from = (long)c * chunk;

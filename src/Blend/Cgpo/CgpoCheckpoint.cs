@@ -182,20 +182,16 @@ internal static class CgpoCheckpoint
             if (tasks[task] is not JsonArray items) throw new FormatException($"{baselinesPath}: tasks.{task} is missing (the checkpoint's tasks are checked first, so the file is damaged).");
             for (int i = 0; i < items.Count; i++)
             {
-                string Where(string field) => $"{baselinesPath}: tasks.{task}[{i}].{field}";
-                try
-                {
-                    var o = items[i] as JsonObject ?? throw new FormatException("not an object");
-                    int index = o["index"]!.GetValue<int>();
-                    var reward = double.Parse(o["reward"]!.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
-                    map[index] = new BaselineResponse(o["text"]!.GetValue<string>(),
-                        [.. o["prompt_tokens"]!.AsArray().Select(t => t!.GetValue<int>())], [.. o["tokens"]!.AsArray().Select(t => t!.GetValue<int>())],
-                        reward, o["passed"]!.GetValue<bool>());
-                }
-                catch (Exception e) when (e is FormatException or InvalidOperationException or NullReferenceException or JsonException)
-                {
-                    throw new FormatException($"{Where("*")}: not a baseline entry (index, text, prompt_tokens, tokens, reward, passed): {e.Message}", e);
-                }
+                string where = $"{baselinesPath}: tasks.{task}[{i}]";
+                var o = items[i] as JsonObject ?? throw new FormatException($"{where} must be an object (index, text, prompt_tokens, tokens, reward, passed).");
+                T Field<T>(string name) => o[name] is not JsonValue value ? throw new FormatException($"{where}.{name} is missing.")
+                    : value.TryGetValue(out T? x) && x is not null ? x : throw new FormatException($"{where}.{name} is not a {typeof(T).Name}.");
+                int[] Tokens(string name) => o[name] is JsonArray a
+                    ? [.. a.Select((t, j) => t is JsonValue v && v.TryGetValue(out int id) ? id : throw new FormatException($"{where}.{name}[{j}] is not a token id."))]
+                    : throw new FormatException($"{where}.{name} must be a list of token ids.");
+                if (!double.TryParse(Field<string>("reward"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var reward))
+                    throw new FormatException($"{where}.reward must be a number written as a string.");
+                map[Field<int>("index")] = new BaselineResponse(Field<string>("text"), Tokens("prompt_tokens"), Tokens("tokens"), reward, Field<bool>("passed"));
             }
         }
         return result;

@@ -342,6 +342,14 @@ def read_safetensors(path):
     return out
 
 
+def safetensors_dtypes(path):
+    """name -> the file's dtype string (F32, F16, BF16, I64, ...), from the header alone."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+    return {name: e["dtype"] for name, e in header.items() if name != "__metadata__"}
+
+
 def read_folder(folder):
     with open(os.path.join(folder, "config.json")) as f:
         cfg = json.load(f)

@@ -15,49 +15,35 @@ Needs only NumPy.
 """
 import json
 import os
-import struct
 import sys
 
 import numpy as np
 
+# The reference scripts' safetensors reader and bfloat16 rounding (tests/reference/hf_tiny.py, NumPy only).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "reference"))
+from hf_tiny import bf16_round, read_safetensors, safetensors_dtypes  # noqa: E402
+
 PREFIX = "base_model.model."
-DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "BF16": "bf16", "I64": np.int64}
+NUMPY = {"F32": np.float32, "F16": np.float16}
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    header.pop("__metadata__", None)
-    out, dtypes = {}, {}
-    for name, e in header.items():
-        dtypes[name] = e["dtype"]
-        start, end = e["data_offsets"]
-        raw = data[8 + n + start:8 + n + end]
-        kind = DTYPES[e["dtype"]]
-        if kind == "bf16":  # the upper half of a float32
-            arr = (np.frombuffer(raw, dtype=np.uint16).astype(np.uint32) << 16).view(np.float32)
-        else:
-            arr = np.frombuffer(raw, dtype=kind)
-        out[name] = arr.reshape(e["shape"])
-    return out, dtypes
+def read(path):
+    """name -> float64 array, and name -> the file's dtype."""
+    return read_safetensors(path), safetensors_dtypes(path)
 
 
 def round_to(x, dtype):
     """x (float64) rounded to the file dtype, as float64: float32 and float16 by NumPy, bfloat16 to nearest even from float32."""
     if dtype == "BF16":
-        bits = x.astype(np.float32).view(np.uint32).astype(np.uint64)
-        bits = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
-        return bits.astype(np.uint32).view(np.float32).astype(np.float64)
-    return x.astype(DTYPES[dtype]).astype(np.float64)
+        return bf16_round(x)[1].astype(np.float64)
+    return x.astype(NUMPY[dtype]).astype(np.float64)
 
 
 def ulp(x, dtype):
     """The unit in the last place of |x| in the file dtype."""
     if dtype == "BF16":
         return np.spacing(np.abs(x).astype(np.float32)).astype(np.float64) * 65536.0
-    return np.spacing(np.abs(x).astype(DTYPES[dtype])).astype(np.float64)
+    return np.spacing(np.abs(x).astype(NUMPY[dtype])).astype(np.float64)
 
 
 def main(argv):
@@ -67,9 +53,9 @@ def main(argv):
     with open(os.path.join(adapter_dir, "adapter_config.json")) as f:
         cfg = json.load(f)
     scaling = cfg["lora_alpha"] / cfg["r"]
-    adapter, adapter_dtypes = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
-    base, _ = read_safetensors(os.path.join(base_dir, "model.safetensors"))
-    merged, merged_dtypes = read_safetensors(os.path.join(merged_dir, "model.safetensors"))
+    adapter, adapter_dtypes = read(os.path.join(adapter_dir, "adapter_model.safetensors"))
+    base, _ = read(os.path.join(base_dir, "model.safetensors"))
+    merged, merged_dtypes = read(os.path.join(merged_dir, "model.safetensors"))
     if sorted(base) != sorted(merged):
         raise SystemExit(f"base and merged hold different tensors: {sorted(set(base) ^ set(merged))[:5]}")
     with open(os.path.join(base_dir, "config.json")) as f:

@@ -24,10 +24,14 @@ public static class MathHackingExperiment
         var shipped = SyntheticTasks.LoadShipped(tasksDir, "train").Concat(SyntheticTasks.LoadShipped(tasksDir, "test"));
         var codec = TextCodec.Cl100k().Compact(shipped.Concat(split.Train).Concat(split.Test).Select(i => i.Text)
             .Concat(shipped.Responses.Concat(split.Train.Responses).Concat(split.Test.Responses).OfType<string>()));
-        var (sft, cached) = MathSftCache.LoadOrTrain(outDir, codec, split.Train, split.Test, o, log);
+        if (o.PolicyProblems is { } n && (n < 1 || n > o.TrainProblems))
+            throw new ArgumentException($"MathHackingOptions.PolicyProblems: {n} is not between 1 and TrainProblems ({o.TrainProblems}).");
+        // The problems the policy learns and is trained on with RL (all of them unless PolicyProblems narrows it).
+        var policyTrain = o.PolicyProblems is { } first ? split.Train.Take(first) : split.Train;
+        var (sft, cached) = MathSftCache.LoadOrTrain(outDir, codec, policyTrain, split.Test, o, log);
         using var _ = sft;
         double sftSeconds = clock.Elapsed.TotalSeconds;
-        var eval = (o.EvaluateOnTrainingProblems ? split.Train : split.Test).Take(o.EvalPrompts);
+        var eval = (o.EvaluateOnTrainingProblems ? policyTrain : split.Test).Take(o.EvalPrompts);
         double greedy = GreedyExactMatch(sft, eval, o);
         log?.Report(string.Create(CultureInfo.InvariantCulture, $"SFT policy: greedy exact match {greedy:P1} on {eval.Count} {(o.EvaluateOnTrainingProblems ? "training" : "held-out")} problems ({sftSeconds:F0} s{(cached ? ", cached" : "")})"));
 
@@ -56,7 +60,7 @@ public static class MathHackingExperiment
             {
                 points.Add(start with { Arm = arm, Seed = seed, Step = 0 });
                 var steps = new List<StepMetrics>();
-                using var final = SegmentedTraining.Train(Configure(Cgpo.Create(sft, reference: sft, seed: seed), arm, split.Train, judge, rm, o), o.Steps, o.EvalEvery, (step, policy) =>
+                using var final = SegmentedTraining.Train(Configure(Cgpo.Create(sft, reference: sft, seed: seed), arm, policyTrain, judge, rm, o), o.Steps, o.EvalEvery, (step, policy) =>
                 {
                     var at = Evaluate(policy, sft, eval, judge, rm, o, seed) with { Arm = arm, Seed = seed, Step = step };
                     points.Add(at);

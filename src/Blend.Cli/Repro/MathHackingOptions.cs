@@ -17,6 +17,14 @@ public sealed record MathHackingOptions
     /// <summary>Generated training problems (two-digit addition and subtraction). Default 14 000.</summary>
     public int TrainProblems { get; init; } = 14_000;
 
+    /// <summary>
+    /// Train the SFT policy on the first this many training problems only, and draw the RL prompts from them too; the others
+    /// serve only the reward model's preference pairs. Null (the default): every training problem. The smoke run sets 300, a set
+    /// its short SFT memorises (greedy exact match 100 % on them, where 500 steps on 2000 problems reach 15 %), so that a fall in
+    /// exact match can stand out.
+    /// </summary>
+    public int? PolicyProblems { get; init; }
+
     /// <summary>Held-out problems (never trained on; the evaluation prompts). Default 200.</summary>
     public int TestProblems { get; init; } = 200;
 
@@ -106,8 +114,8 @@ public sealed record MathHackingOptions
     public IReadOnlyList<string> Arms { get; init; } = ["gold", "ppo", "crpg", "crraft", "codpo"];
 
     /// <summary>
-    /// Evaluate on the first <see cref="EvalPrompts"/> training problems instead of the held-out ones: for the smoke run,
-    /// whose short SFT memorises its 2000 problems but does not yet generalise. Default false.
+    /// Evaluate on the first <see cref="EvalPrompts"/> of the policy's training problems (<see cref="PolicyProblems"/>) instead of
+    /// the held-out ones: for the smoke run, whose short SFT memorises its problems but does not generalise. Default false.
     /// </summary>
     public bool EvaluateOnTrainingProblems { get; init; }
 
@@ -118,14 +126,14 @@ public sealed record MathHackingOptions
     public double Tolerance { get; init; } = 0.02;
 
     /// <summary>
-    /// The one-seed reduction CI runs: 500 SFT steps on 2000 problems (memorised, so it is evaluated on them) with 15 % of the
-    /// answers padded (<see cref="SftPaddedFraction"/>, so the policy can reach the length flaw), fewer pairs and steps, PPO
-    /// and CRPG only, at the first run's lr 3e-4 (what its assertions were checked at; the smoke was not rerun at the full
-    /// run's 3e-5).
+    /// The one-seed reduction CI runs: a policy that has memorised its problems, so that a fall in exact match stands out. SFT of
+    /// 400 steps on the first 300 of 2000 problems (<see cref="PolicyProblems"/>; the rest give the reward model's pairs), 15 % of
+    /// the answers padded (<see cref="SftPaddedFraction"/>, so the policy can reach the length flaw), evaluated on 100 of those
+    /// problems; fewer pairs; PPO, CRPG and the gold control for the full run's 60 steps at its lr 3e-5.
     /// </summary>
     public static MathHackingOptions Smoke { get; } = new()
     {
-        Seeds = 1, TrainProblems = 2000, SftSteps = 500, SftPaddedFraction = 0.15, PreferencePairs = 1200, RewardSteps = 300, EvaluateOnTrainingProblems = true,
-        Steps = 40, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["ppo", "crpg"], LearningRate = 3e-4,
+        Seeds = 1, TrainProblems = 2000, PolicyProblems = 300, SftSteps = 400, SftPaddedFraction = 0.15, PreferencePairs = 1200, RewardSteps = 300,
+        EvaluateOnTrainingProblems = true, EvalEvery = 20, EvalPrompts = 100, Tolerance = 0.05, Arms = ["gold", "ppo", "crpg"],
     };
 }

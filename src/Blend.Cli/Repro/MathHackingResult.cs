@@ -80,7 +80,9 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
         sb.AppendLine("# Reward hacking on math: PPO vs CGPO on a learned, length-biased reward model").AppendLine();
         sb.AppendLine(F($"RL seeds {o.FirstSeed}..{o.FirstSeed + o.Seeds - 1} (one SFT policy and one reward model shared by every seed and arm); {Seconds:F0} s in all."));
         sb.AppendLine();
-        sb.AppendLine(F($"- **SFT policy**: 4-layer width-{o.Width} rotary GPT ({o.Layers} layers, 4 heads), {o.TrainProblems} generated problems, {o.SftSteps} steps × batch {o.SftBatchSize}, AdamW {o.SftLearningRate} warmup + cosine, seed {o.SftSeed}, ")
+        sb.AppendLine(F($"- **SFT policy**: 4-layer width-{o.Width} rotary GPT ({o.Layers} layers, 4 heads), ")
+            + (o.PolicyProblems is { } n ? F($"the first {n} of {o.TrainProblems} generated problems (also the RL prompts; the others serve only the reward model's pairs)") : F($"{o.TrainProblems} generated problems"))
+            + F($", {o.SftSteps} steps × batch {o.SftBatchSize}, AdamW {o.SftLearningRate} warmup + cosine, seed {o.SftSeed}, ")
             + (o.SftPaddedFraction > 0 ? F($"{o.SftPaddedFraction:P0} of the training answers padded with 1–3 answer sentences of other problems (the annotator's padding, so that the policy can pad); ") : "training answers unpadded; ")
             + F($"greedy exact match **{SftExactMatch:P1}** on {(o.EvaluateOnTrainingProblems ? F($"{o.EvalPrompts} of its training problems") : F($"{Math.Min(o.EvalPrompts, o.TestProblems)} held-out problems"))} ({(SftCached ? "loaded from the cache in the output folder" : F($"trained in {SftSeconds:F0} s"))})."));
         sb.AppendLine(F($"- **Biased annotator** (the planted flaw): score = 1[exact answer] + {o.LengthBonus}·words, P(a ≻ b) = σ({o.AnnotatorSharpness}·Δscore); two extra sentences (8 words) outweigh a right answer. ")

@@ -11,7 +11,8 @@ internal static class MathSftCache
 {
     /// <summary>The settings that determine the SFT policy, one per line (the cache key).</summary>
     public static string Stamp(MathHackingOptions o, TextCodec codec) => string.Create(CultureInfo.InvariantCulture,
-        $"train_problems={o.TrainProblems}\ntest_problems={o.TestProblems}\nsteps={o.SftSteps}\nbatch={o.SftBatchSize}\nlr={o.SftLearningRate}\nseed={o.SftSeed}\nwidth={o.Width}\nlayers={o.Layers}\nvocab={codec.VocabSize}\npadded_fraction={o.SftPaddedFraction}\n");
+        $"train_problems={o.TrainProblems}\ntest_problems={o.TestProblems}\nsteps={o.SftSteps}\nbatch={o.SftBatchSize}\nlr={o.SftLearningRate}\nseed={o.SftSeed}\nwidth={o.Width}\nlayers={o.Layers}\nvocab={codec.VocabSize}\npadded_fraction={o.SftPaddedFraction}\n")
+        + (o.PolicyProblems is { } n ? string.Create(CultureInfo.InvariantCulture, $"policy_problems={n}\n") : "");
 
     /// <summary>Loads the cached SFT policy from <paramref name="outDir"/> when its settings match, else trains it and caches it; frozen.</summary>
     /// <returns>The policy and whether it came from the cache.</returns>

@@ -19,6 +19,8 @@ public static class MathHackingExperiment
     public static MathHackingResult Run(string tasksDir, string outDir, MathHackingOptions? options = null, IProgress<string>? log = null)
     {
         var o = options ?? new MathHackingOptions();
+        foreach (var arm in o.Arms)
+            if (!KnownArms.Contains(arm)) throw new ArgumentException($"MathHackingOptions.Arms: unknown arm '{arm}' (use {string.Join(", ", KnownArms)}).");
         var clock = Stopwatch.StartNew();
         var split = TaskGenerator.Split("math", o.TrainProblems, o.TestProblems);
         var shipped = SyntheticTasks.LoadShipped(tasksDir, "train").Concat(SyntheticTasks.LoadShipped(tasksDir, "test"));
@@ -41,7 +43,11 @@ public static class MathHackingExperiment
         if (o.PreferencePairs + heldOut > split.Train.Count)
             throw new ArgumentException($"MathHackingOptions: {o.PreferencePairs} preference pairs + {heldOut} held-out pairs need more than the {split.Train.Count} training problems.");
         var pairs = annotator.Pairs(sft, split.Train.Take(o.PreferencePairs), split.Train, o.MaxNewTokens, o.RewardSeed);
-        var heldOutPairs = annotator.Pairs(sft, new PromptSet(split.Train.Skip(o.PreferencePairs).Take(heldOut)), split.Train, o.MaxNewTokens, o.RewardSeed + 1);
+        // Fresh pairs for the agreement check: on problems without training pairs; but where PolicyProblems narrows the SFT to a
+        // few memorised problems, the other problems are almost never answered right, leaving a handful of pairs where exactly one
+        // answer is right (5 of 172 in the smoke run), so there the fresh pairs are new samples on the policy's own problems.
+        var heldOutProblems = o.PolicyProblems is null ? new PromptSet(split.Train.Skip(o.PreferencePairs).Take(heldOut)) : policyTrain.Take(heldOut);
+        var heldOutPairs = annotator.Pairs(sft, heldOutProblems, split.Train, o.MaxNewTokens, o.RewardSeed + 1);
         var trained = RewardModel.Train(pairs.Select(p => p.Pair).ToList(), new RewardTrainingOptions
         {
             Steps = o.RewardSteps, BatchSize = 32, LearningRate = 1e-3, Seed = o.RewardSeed, EvalEvery = Math.Max(1, o.RewardSteps / 3), Name = "biased-rm",
@@ -53,6 +59,7 @@ public static class MathHackingExperiment
         var judge = Judge.MathAnswer();
         var points = new List<HackingPoint>();
         var passRates = new List<TrainingPassRate>();
+        var greedyAtEnd = new List<GreedyExactMatch>();
         for (int seed = o.FirstSeed; seed < o.FirstSeed + o.Seeds; seed++)
         {
             var start = Evaluate(sft, sft, eval, judge, rm, o, seed);
@@ -68,6 +75,7 @@ public static class MathHackingExperiment
                 }, new SyncProgress<StepMetrics>(steps.Add));
                 var tail = steps.Skip(Math.Max(0, steps.Count - o.EvalEvery)).ToList();
                 passRates.Add(new TrainingPassRate(arm, seed, tail.Count == 0 ? double.NaN : tail.Average(m => m.PassRate)));
+                greedyAtEnd.Add(new GreedyExactMatch(arm, seed, GreedyExactMatch(final, eval, o)));
             }
         }
         var run = new RewardHackingResult(points, new RewardHackingOptions
@@ -79,9 +87,12 @@ public static class MathHackingExperiment
         return new MathHackingResult(run, o)
         {
             SftExactMatch = greedy, SftCached = cached, SftSeconds = sftSeconds, RewardTraining = trained, Agreement = agreement,
-            TrainingPassRates = passRates, Pairs = pairs.Count, Seconds = clock.Elapsed.TotalSeconds,
+            TrainingPassRates = passRates, GreedyAtEnd = greedyAtEnd, Pairs = pairs.Count, Seconds = clock.Elapsed.TotalSeconds,
         };
     }
+
+    /// <summary>The arms <see cref="MathHackingOptions.Arms"/> may name.</summary>
+    public static IReadOnlyList<string> KnownArms { get; } = [GoldArm, "ppo", "crpg", "crraft", "codpo"];
 
     /// <summary>The phrase counted per response (<see cref="HackingPoint.KeywordCount"/>: answer sentences per response).</summary>
     internal const string AnswerPhrase = "The answer is";

@@ -9,6 +9,12 @@ namespace Blend.Cli.Repro;
 /// <param name="PassRate">Mean pass rate of the math judge on the sampled training responses (1 for PPO, which has no judge).</param>
 public sealed record TrainingPassRate(string Arm, int Seed, double PassRate);
 
+/// <summary>Greedy exact match of one arm's final policy on the evaluation problems.</summary>
+/// <param name="Arm">The arm.</param>
+/// <param name="Seed">The seed.</param>
+/// <param name="ExactMatch">Fraction of the evaluation problems the greedy response answers exactly (the math judge).</param>
+public sealed record GreedyExactMatch(string Arm, int Seed, double ExactMatch);
+
 /// <summary>
 /// The math reward-hacking experiment's measurements: the SFT policy, the biased reward model's agreement with each kind of
 /// label, and every arm's held-out proxy and exact match over steps, with the claims check.
@@ -39,6 +45,9 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
     /// <summary>Judge pass rates of the training rollouts per arm and seed.</summary>
     public IReadOnlyList<TrainingPassRate> TrainingPassRates { get; init; } = [];
 
+    /// <summary>Greedy exact match of every arm's final policy per seed (the SFT start is <see cref="SftExactMatch"/>).</summary>
+    public IReadOnlyList<GreedyExactMatch> GreedyAtEnd { get; init; } = [];
+
     /// <summary>Wall-clock seconds of the whole run.</summary>
     public double Seconds { get; init; }
 
@@ -50,6 +59,9 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
 
     /// <summary>Mean over seeds of the training judge pass rate of <paramref name="arm"/>.</summary>
     public MeanStd TrainingPassRate(string arm) => MeanStd.Of(TrainingPassRates.Where(p => p.Arm == arm).Select(p => p.PassRate));
+
+    /// <summary>Mean over seeds of the greedy exact match of <paramref name="arm"/>'s final policy.</summary>
+    public MeanStd GreedyAtEndOf(string arm) => MeanStd.Of(GreedyAtEnd.Where(p => p.Arm == arm).Select(p => p.ExactMatch));
 
     /// <summary>PPO's mean proxy rose from SFT to the last step.</summary>
     public bool PpoProxyRose => Run.Arms.Contains("ppo") && At("ppo", Last, p => p.Proxy).Mean > At("ppo", 0, p => p.Proxy).Mean;
@@ -89,15 +101,15 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
             + F($"Pairs: two SFT samples per training problem, each padded with probability ½ by 1–3 answer sentences of other problems; {Pairs} pairs."));
         if (RewardTraining is { } rt)
             sb.AppendLine(F($"- **Proxy reward model** (Bradley–Terry, 2 layers, width 96, {rt.Steps} steps × 32 pairs, from scratch): held-out accuracy on the annotator's labels {rt.HeldOutAccuracy:P1}; ")
-                + (Agreement is { } a ? F($"on {a.Pairs} fresh pairs: vs the sampled labels **{a.VsLabels:P1}**, vs the noise-free biased order **{a.VsBiased:P1}**, vs gold **{a.VsGold:P1}** ({a.GoldPairs} pairs where exactly one answer is right; the annotator's own labels agree with gold on {a.LabelsVsGold:P1}).") : ""));
+                + (Agreement is { } a ? F($"on {a.Pairs} fresh pairs{(o.PolicyProblems is null ? "" : " (new samples on the policy's problems)")}: vs the sampled labels **{a.VsLabels:P1}**, vs the noise-free biased order **{a.VsBiased:P1}**, vs gold **{a.VsGold:P1}** ({a.GoldPairs} pairs where exactly one answer is right; the annotator's own labels agree with gold on {a.LabelsVsGold:P1}).") : ""));
         sb.AppendLine(F($"- **RL**: {o.Steps} steps per arm, {o.PromptsPerStep} prompts × K = {o.SamplesPerPrompt} per step, lr {o.LearningRate}, at most {o.MaxNewTokens} new tokens, temperature 1; PPO: KL penalty β {o.PpoKlCoef}, no judge; CRPG, CRRAFT, CODPO: the math judge (exact answer), KL_max {o.KlMax} (CRPG, CRRAFT); gold (the control): CRPG with the math judge and the gold reward (1 for the exact answer) in place of the proxy."));
         sb.AppendLine(F($"- **Evaluation** every {o.EvalEvery} steps on {(o.EvaluateOnTrainingProblems ? F($"{o.EvalPrompts} training problems (memorised by the short SFT)") : F($"{Math.Min(o.EvalPrompts, o.TestProblems)} held-out problems"))}, one sample each at temperature 1 with the same seed for every arm and step: proxy = the reward model's score, exact match = the math judge's pass rate (the gold metric)."));
         sb.AppendLine().AppendLine("![exact match](exact-match.svg)").AppendLine().AppendLine("![proxy](proxy.svg)").AppendLine();
         sb.AppendLine(F($"## At the end (step {Last}), mean ± std over seeds")).AppendLine();
-        sb.AppendLine("| arm | proxy (SFT → end) | exact match (SFT → end) | training judge pass rate (last steps) | KL k3 (nats) | words | answer sentences |");
-        sb.AppendLine("|---|---|---|---|---|---|---|");
+        sb.AppendLine("| arm | proxy (SFT → end) | exact match (SFT → end) | training judge pass rate (last steps) | greedy exact match (SFT → end) | KL k3 (nats) | words | answer sentences |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var arm in Run.Arms)
-            sb.AppendLine($"| {arm} | {At(arm, 0, p => p.Proxy)} → {At(arm, Last, p => p.Proxy)} | {At(arm, 0, p => p.TrueScore)} → {At(arm, Last, p => p.TrueScore)} | {(arm == "ppo" ? "— (no judge)" : TrainingPassRate(arm).ToString())} | {At(arm, Last, p => p.KlK3)} | {At(arm, Last, p => p.Length)} | {At(arm, Last, p => p.KeywordCount)} |");
+            sb.AppendLine($"| {arm} | {At(arm, 0, p => p.Proxy)} → {At(arm, Last, p => p.Proxy)} | {At(arm, 0, p => p.TrueScore)} → {At(arm, Last, p => p.TrueScore)} | {(arm == "ppo" ? "— (no judge)" : TrainingPassRate(arm).ToString())} | {SftExactMatch.ToString("F3", CultureInfo.InvariantCulture)} → {GreedyAtEndOf(arm)} | {At(arm, Last, p => p.KlK3)} | {At(arm, Last, p => p.Length)} | {At(arm, Last, p => p.KeywordCount)} |");
         sb.AppendLine().AppendLine("## Over steps (mean over seeds): proxy / exact match").AppendLine();
         sb.Append("| arm |");
         foreach (var s in Run.Steps) sb.Append(F($" {s} |"));
@@ -105,8 +117,11 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
         foreach (var arm in Run.Arms)
             sb.Append($"| {arm} |").AppendLine(string.Concat(Run.Steps.Select(s => F($" {At(arm, s, p => p.Proxy).Mean:F2} / {At(arm, s, p => p.TrueScore).Mean:F3} |"))));
         sb.AppendLine().AppendLine("## Claims").AppendLine();
-        sb.AppendLine($"- PPO raises the proxy: **{Yes(PpoProxyRose)}**");
-        sb.AppendLine(F($"- PPO's exact match falls (by more than {Tolerance}): **{Yes(PpoExactFell)}**"));
+        if (Run.Arms.Contains("ppo"))
+        {
+            sb.AppendLine($"- PPO raises the proxy: **{Yes(PpoProxyRose)}**");
+            sb.AppendLine(F($"- PPO's exact match falls (by more than {Tolerance}): **{Yes(PpoExactFell)}**"));
+        }
         if (Run.Arms.Contains(MathHackingExperiment.GoldArm))
             sb.AppendLine(F($"- Control (CRPG with the gold reward) keeps or raises exact match (within {Tolerance}): **{Yes(ExactKept(MathHackingExperiment.GoldArm))}**: the learning setup itself does not lower exact match"));
         foreach (var arm in new[] { "crpg", "crraft", "codpo" }.Where(Run.Arms.Contains))

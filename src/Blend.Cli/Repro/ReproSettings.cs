@@ -11,13 +11,23 @@ internal sealed record ReproSettings(string DataDir, string OutDir, bool Smoke, 
     /// <summary><c>--sft-padded-fraction</c> of the math experiment (<see cref="MathHackingOptions.SftPaddedFraction"/>); null when not given.</summary>
     public double? SftPaddedFraction { get; init; }
 
+    /// <summary><c>--sft-steps</c> of the math experiment (<see cref="MathHackingOptions.SftSteps"/>); null when not given.</summary>
+    public int? SftSteps { get; init; }
+
+    /// <summary><c>--steps</c> of the math experiment (<see cref="MathHackingOptions.Steps"/>); null when not given.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary><c>--arms</c> of the math experiment (<see cref="MathHackingOptions.Arms"/>); null when not given.</summary>
+    public IReadOnlyList<string>? Arms { get; init; }
+
     /// <summary>The folder with the synthetic task files.</summary>
     public string TasksDir => Path.Combine(DataDir, "tasks");
 
     /// <summary>The command line that reproduces this run, for the summary.</summary>
     public string CommandLine(string experiment) =>
         $"dotnet run --project src/Blend.Cli -c Release -- repro {experiment}" + (Smoke ? " --smoke" : "") + (Seeds is { } s ? $" --seeds {s}" : "")
-        + (SftPaddedFraction is { } f ? " --sft-padded-fraction " + f.ToString(CultureInfo.InvariantCulture) : "") + (ResultsDir is null ? "" : " --update-results");
+        + (SftPaddedFraction is { } f ? " --sft-padded-fraction " + f.ToString(CultureInfo.InvariantCulture) : "")
+        + (SftSteps is { } m ? " --sft-steps " + m.ToString(CultureInfo.InvariantCulture) : "") + (Steps is { } n ? " --steps " + n.ToString(CultureInfo.InvariantCulture) : "") + (Arms is { } a ? " --arms " + string.Join(',', a) : "") + (ResultsDir is null ? "" : " --update-results");
 
     /// <summary>", load average a / b / c at the end" from /proc/loadavg (the machine's 1, 5 and 15-minute load), or "" where there is none.</summary>
     static string LoadAverage()

@@ -34,8 +34,11 @@ public class ReproductionTests(ITestOutputHelper output)
         {
             var result = MathHackingExperiment.Run(RepoRoot.Data("tasks"), dir, MathHackingOptions.Smoke);
             output.WriteLine(result.ToMarkdown());
-            // The planted flaw is learned: the reward model follows the biased annotator far more than gold.
-            Assert.True(result.Agreement!.VsBiased > 0.8, $"the reward model does not follow the biased order: {result.Agreement}");
+            // The planted flaw is learned: the reward model follows the biased annotator far more than gold. The fresh pairs are new
+            // samples on the policy's memorised problems, so that enough of them have exactly one right answer for the gold
+            // comparison to mean something (when written: 151 pairs, 89 of them decisive; vs the biased order 78.3 %, vs gold 4.5 %).
+            Assert.True(result.Agreement!.GoldPairs >= 30, $"too few pairs with exactly one right answer to compare with gold: {result.Agreement}");
+            Assert.True(result.Agreement.VsBiased > 0.7, $"the reward model does not follow the biased order: {result.Agreement}");
             Assert.True(result.Agreement.VsBiased > result.Agreement.VsGold + 0.3, $"the reward model is not biased against gold: {result.Agreement}");
             // PPO climbs the flawed proxy; CRPG, rewarded only where the exact-answer judge passes, climbs it less.
             Assert.True(result.PpoProxyRose, "PPO did not raise the proxy");
@@ -54,6 +57,11 @@ public class ReproductionTests(ITestOutputHelper output)
             Assert.True(result.PpoExactFell, $"PPO's exact match did not fall: {result.Run.Stat("ppo", "math", 0, p => p.TrueScore)} → {result.Run.Stat("ppo", "math", last, p => p.TrueScore)}");
             Assert.True(result.ExactKept("crpg"), $"CRPG's exact match fell: {result.Run.Stat("crpg", "math", 0, p => p.TrueScore)} → {result.Run.Stat("crpg", "math", last, p => p.TrueScore)}");
             Assert.True(result.ExactKept(MathHackingExperiment.GoldArm), "the gold-reward control lowered exact match: the learning setup, not the proxy, would explain a fall");
+            // Greedy decoding of each final policy (one value per arm and seed) shows the same: when written, PPO 0.83 → 0.29,
+            // CRPG and the gold control 0.83 → 0.90.
+            Assert.Equal(result.Options.Arms.Order(), result.GreedyAtEnd.Select(g => g.Arm).Order());
+            Assert.True(result.GreedyAtEndOf("ppo").Mean < result.SftExactMatch - 0.05, $"PPO's greedy exact match did not fall: {result.SftExactMatch:F3} → {result.GreedyAtEndOf("ppo")}");
+            Assert.True(result.GreedyAtEndOf("crpg").Mean >= result.SftExactMatch - 0.05, $"CRPG's greedy exact match fell: {result.SftExactMatch:F3} → {result.GreedyAtEndOf("crpg")}");
         }
         finally
         {

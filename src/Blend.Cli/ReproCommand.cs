@@ -63,7 +63,7 @@ internal static class ReproCommand
         if (list.Length == 0) throw new UsageException("--arms: no arm given.");
         foreach (var arm in list)
             if (!Repro.MathHackingExperiment.KnownArms.Contains(arm))
-                throw new UsageException($"--arms: unknown arm '{arm}' (use {string.Join(", ", Repro.MathHackingExperiment.KnownArms)}).");
+                throw new UsageException($"--arms: {Repro.MathHackingExperiment.UnknownArm(arm)}.");
         if (list.Distinct().Count() != list.Length) throw new UsageException($"--arms: '{value}' names an arm twice.");
         return list;
     }

@@ -20,7 +20,7 @@ public static class MathHackingExperiment
     {
         var o = options ?? new MathHackingOptions();
         foreach (var arm in o.Arms)
-            if (!KnownArms.Contains(arm)) throw new ArgumentException($"MathHackingOptions.Arms: unknown arm '{arm}' (use {string.Join(", ", KnownArms)}).");
+            if (!KnownArms.Contains(arm)) throw new ArgumentException($"MathHackingOptions.Arms: {UnknownArm(arm)}.");
         var clock = Stopwatch.StartNew();
         var split = TaskGenerator.Split("math", o.TrainProblems, o.TestProblems);
         var shipped = SyntheticTasks.LoadShipped(tasksDir, "train").Concat(SyntheticTasks.LoadShipped(tasksDir, "test"));
@@ -59,7 +59,7 @@ public static class MathHackingExperiment
         var judge = Judge.MathAnswer();
         var points = new List<HackingPoint>();
         var passRates = new List<TrainingPassRate>();
-        var greedyAtEnd = new List<GreedyExactMatch>();
+        var greedyAtEnd = new List<FinalGreedyExactMatch>();
         for (int seed = o.FirstSeed; seed < o.FirstSeed + o.Seeds; seed++)
         {
             var start = Evaluate(sft, sft, eval, judge, rm, o, seed);
@@ -75,7 +75,7 @@ public static class MathHackingExperiment
                 }, new SyncProgress<StepMetrics>(steps.Add));
                 var tail = steps.Skip(Math.Max(0, steps.Count - o.EvalEvery)).ToList();
                 passRates.Add(new TrainingPassRate(arm, seed, tail.Count == 0 ? double.NaN : tail.Average(m => m.PassRate)));
-                greedyAtEnd.Add(new GreedyExactMatch(arm, seed, GreedyExactMatch(final, eval, o)));
+                greedyAtEnd.Add(new FinalGreedyExactMatch(arm, seed, GreedyExactMatch(final, eval, o)));
             }
         }
         var run = new RewardHackingResult(points, new RewardHackingOptions
@@ -94,6 +94,9 @@ public static class MathHackingExperiment
     /// <summary>The arms <see cref="MathHackingOptions.Arms"/> may name.</summary>
     public static IReadOnlyList<string> KnownArms { get; } = [GoldArm, "ppo", "crpg", "crraft", "codpo"];
 
+    /// <summary>"unknown arm 'x' (use …)": the one wording of an arm not in <see cref="KnownArms"/>, for the options and the command line.</summary>
+    internal static string UnknownArm(string arm) => $"unknown arm '{arm}' (use {string.Join(", ", KnownArms)})";
+
     /// <summary>The phrase counted per response (<see cref="HackingPoint.KeywordCount"/>: answer sentences per response).</summary>
     internal const string AnswerPhrase = "The answer is";
 
@@ -108,7 +111,7 @@ public static class MathHackingExperiment
             "crpg" or GoldArm => new CrpgOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
             "crraft" => new CrraftOptions { SamplesPerPrompt = o.SamplesPerPrompt, KlMax = o.KlMax },
             "codpo" => new CodpoOptions { SamplesPerPrompt = o.SamplesPerPrompt },
-            _ => throw new ArgumentException($"MathHackingOptions.Arms: unknown arm '{arm}' (use ppo, crpg, crraft, codpo, {GoldArm})."),
+            _ => throw new ArgumentException($"MathHackingOptions.Arms: {UnknownArm(arm)}."),
         };
         // The control arm: CRPG with the math judge whose reward is the judge itself (1 for the exact answer), not the proxy.
         if (arm == GoldArm) proxy = Reward.FromJudge(judge, "gold");

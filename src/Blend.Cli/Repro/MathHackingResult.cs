@@ -13,7 +13,7 @@ public sealed record TrainingPassRate(string Arm, int Seed, double PassRate);
 /// <param name="Arm">The arm.</param>
 /// <param name="Seed">The seed.</param>
 /// <param name="ExactMatch">Fraction of the evaluation problems the greedy response answers exactly (the math judge).</param>
-public sealed record GreedyExactMatch(string Arm, int Seed, double ExactMatch);
+public sealed record FinalGreedyExactMatch(string Arm, int Seed, double ExactMatch);
 
 /// <summary>
 /// The math reward-hacking experiment's measurements: the SFT policy, the biased reward model's agreement with each kind of
@@ -46,7 +46,7 @@ public sealed record MathHackingResult(RewardHackingResult Run, MathHackingOptio
     public IReadOnlyList<TrainingPassRate> TrainingPassRates { get; init; } = [];
 
     /// <summary>Greedy exact match of every arm's final policy per seed (the SFT start is <see cref="SftExactMatch"/>).</summary>
-    public IReadOnlyList<GreedyExactMatch> GreedyAtEnd { get; init; } = [];
+    public IReadOnlyList<FinalGreedyExactMatch> GreedyAtEnd { get; init; } = [];
 
     /// <summary>Wall-clock seconds of the whole run.</summary>
     public double Seconds { get; init; }
